@@ -1,0 +1,45 @@
+#pragma once
+// Sub-commands of the `paradigms` executable.
+
+#include <memory>
+#include <string>
+
+#include "paradigms/audio/frontend_options.h"
+
+namespace CLI {
+class App;
+}
+
+namespace paradigms::cli {
+
+/// Options every sub-command shares.
+struct GlobalOptions {
+  int threads = 0;              ///< 0: all cores
+  std::string device = "cpu";   ///< cpu | cuda | cuda:N
+  std::string log_level = "info";
+  std::string cache_dir;        ///< "" = the user cache folder
+};
+
+/// Front-end flags (--sample-rate, --n-fft, ...) bound to a command; apply() puts the given
+/// ones over a --config YAML (top-level front-end keys or a `frontend:` section).
+class FrontendFlags {
+ public:
+  /// Adds the flags; with `config_flag` also --config for a YAML file.
+  void add_to(CLI::App& command, bool config_flag = true);
+  /// The options: defaults, then the YAML (`config_path`, or --config), then given flags.
+  audio::FrontendOptions resolve(const std::string& config_path = "") const;
+
+ private:
+  CLI::App* command_ = nullptr;
+  std::string config_path_;
+  audio::FrontendOptions flags_;
+  std::string kind_, mel_scale_, mel_norm_, compression_;
+};
+
+/// Called once the command line is parsed and before a command runs.
+void prepare_run(const GlobalOptions& options);
+
+void add_features_command(CLI::App& app, std::shared_ptr<GlobalOptions> global);
+void add_data_command(CLI::App& app, std::shared_ptr<GlobalOptions> global);
+
+}  // namespace paradigms::cli
