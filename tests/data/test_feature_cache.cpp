@@ -8,6 +8,7 @@
 
 #include "paradigms/audio/load.h"
 #include "paradigms/core/error.h"
+#include "paradigms/data/csv_dataset.h"
 #include "paradigms/data/feature_cache.h"
 #include "paradigms/data/folder_dataset.h"
 #include "paradigms/data/npy_tensor.h"

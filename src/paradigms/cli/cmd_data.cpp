@@ -96,7 +96,7 @@ int run_notes(const NotesArgs& args, CLI::App& command, const GlobalOptions& glo
   std::vector<data::Problem> problems;
   Progress feature_progress("extracting features");
   const auto features = data::extract_features(
-      dataset, all, frontend, &cache, data::ExtractOptions{256, false}, stats, problems,
+      dataset, all, frontend, &cache, data::ExtractOptions{64, false}, stats, problems,
       [&](std::size_t done, std::size_t total) { feature_progress.update(done, total); });
   feature_progress.finish();
   for (const auto& problem : problems) spdlog::warn("{}", problem.message);
