@@ -1,12 +1,12 @@
 // Throughput of the audio pipeline: log-mel front-end in batches, and resampling.
 //   build/bench/bench_frontend --benchmark_counters_tabular=true
 
+#include <benchmark/benchmark.h>
+#include <torch/torch.h>
+
 #include <cmath>
 #include <random>
 #include <vector>
-
-#include <benchmark/benchmark.h>
-#include <torch/torch.h>
 
 #include "paradigms/audio/log_mel.h"
 #include "paradigms/audio/resample.h"

@@ -1,14 +1,14 @@
 #pragma once
 // Helpers shared by the tests: temporary folders, reference files, small audio files.
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "paradigms/audio/encode.h"
 
@@ -54,8 +54,7 @@ inline std::vector<float> sine(double frequency_hz, int sample_rate, int samples
 }
 
 /// Writes a mono sine file (any container libsndfile writes).
-inline void write_sine(const std::string& path, double frequency_hz, int sample_rate,
-                       int samples) {
+inline void write_sine(const std::string& path, double frequency_hz, int sample_rate, int samples) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   audio::write_audio(path, sine(frequency_hz, sample_rate, samples), sample_rate);
 }
@@ -66,17 +65,17 @@ inline void write_bytes(const std::string& path, const std::string& bytes) {
 }
 
 /// Expects `statement` to throw an exception whose message contains every fragment.
-#define EXPECT_THROW_WITH(statement, exception_type, ...)                                \
-  do {                                                                                   \
-    try {                                                                                \
-      statement;                                                                         \
-      ADD_FAILURE() << "expected " #exception_type " from " #statement;                  \
-    } catch (const exception_type& error) {                                              \
-      for (const std::string& fragment : std::vector<std::string>{__VA_ARGS__}) {        \
-        EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos)           \
-            << "message: " << error.what() << "\nmissing: " << fragment;                 \
-      }                                                                                  \
-    }                                                                                    \
+#define EXPECT_THROW_WITH(statement, exception_type, ...)                         \
+  do {                                                                            \
+    try {                                                                         \
+      statement;                                                                  \
+      ADD_FAILURE() << "expected " #exception_type " from " #statement;           \
+    } catch (const exception_type& error) {                                       \
+      for (const std::string& fragment : std::vector<std::string>{__VA_ARGS__}) { \
+        EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos)    \
+            << "message: " << error.what() << "\nmissing: " << fragment;          \
+      }                                                                           \
+    }                                                                             \
   } while (0)
 
 }  // namespace paradigms::testing

@@ -74,8 +74,8 @@ TEST(LogMel, PowerAndCompressionFollowTheDefinition) {
   options.compression = Compression::Log1p;
   EXPECT_TRUE(torch::allclose(FrontEnd(options)(chirp()), torch::log1p(1e4 * power), 1e-5, 1e-5));
   options.compression = Compression::Db;
-  EXPECT_TRUE(torch::allclose(FrontEnd(options)(chirp()),
-                              10 * torch::log10(power.clamp_min(1e-10)), 1e-4, 1e-4));
+  EXPECT_TRUE(torch::allclose(FrontEnd(options)(chirp()), 10 * torch::log10(power.clamp_min(1e-10)),
+                              1e-4, 1e-4));
 }
 
 TEST(LogMel, ShortSignalsAreZeroPadded) {

@@ -1,11 +1,11 @@
 // The filterbank against an independent numpy implementation of librosa's definition
 // (tests/reference/logmel_reference.py), and hand-worked scale values.
 
-#include <cctype>
-#include <cmath>
-
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+
+#include <cctype>
+#include <cmath>
 
 #include "paradigms/audio/log_mel.h"
 #include "paradigms/audio/mel_filterbank.h"
@@ -55,15 +55,14 @@ TEST_P(FilterbankReference, EqualsNumpyDefinition) {
 
 INSTANTIATE_TEST_SUITE_P(
     SmallConfigs, FilterbankReference,
-    ::testing::Values(
-        FilterbankCase{"mel_fb_sr16000_nfft512_m40_slaney_slaney.npy", 16000, 512, 40, 0, 8000,
-                       MelScale::Slaney, MelNorm::Slaney},
-        FilterbankCase{"mel_fb_sr22050_nfft1024_m64_htk_none_f20_8000.npy", 22050, 1024, 64, 20,
-                       8000, MelScale::Htk, MelNorm::None},
-        FilterbankCase{"mel_fb_sr8000_nfft256_m16_slaney_slaney_f100.npy", 8000, 256, 16, 100,
-                       4000, MelScale::Slaney, MelNorm::Slaney},
-        FilterbankCase{"mel_fb_sr16000_nfft1024_m64_htk_slaney.npy", 16000, 1024, 64, 0, 8000,
-                       MelScale::Htk, MelNorm::Slaney}),
+    ::testing::Values(FilterbankCase{"mel_fb_sr16000_nfft512_m40_slaney_slaney.npy", 16000, 512, 40,
+                                     0, 8000, MelScale::Slaney, MelNorm::Slaney},
+                      FilterbankCase{"mel_fb_sr22050_nfft1024_m64_htk_none_f20_8000.npy", 22050,
+                                     1024, 64, 20, 8000, MelScale::Htk, MelNorm::None},
+                      FilterbankCase{"mel_fb_sr8000_nfft256_m16_slaney_slaney_f100.npy", 8000, 256,
+                                     16, 100, 4000, MelScale::Slaney, MelNorm::Slaney},
+                      FilterbankCase{"mel_fb_sr16000_nfft1024_m64_htk_slaney.npy", 16000, 1024, 64,
+                                     0, 8000, MelScale::Htk, MelNorm::Slaney}),
     [](const ::testing::TestParamInfo<FilterbankCase>& info) {
       std::string name = info.param.file;
       name = name.substr(7, name.size() - 11);  // between "mel_fb_" and ".npy"

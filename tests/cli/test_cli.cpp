@@ -1,14 +1,16 @@
 // The `paradigms` executable end to end: the acceptance command of `features`, the notes
 // main job on a small soundfont, `data info`, and the error for each bad input.
 
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <torch/torch.h>
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
-#include <sys/wait.h>
+#include <set>
 
-#include <gtest/gtest.h>
-#include <torch/torch.h>
-
+#include "paradigms/data/csv.h"
 #include "paradigms/data/npy_tensor.h"
 #include "test_util.h"
 
@@ -32,7 +34,8 @@ Result run(const std::string& arguments) {
   if (pipe == nullptr) return result;
   std::array<char, 4096> buffer{};
   std::size_t got = 0;
-  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), got);
+  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    result.output.append(buffer.data(), got);
   const int status = pclose(pipe);
   result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
@@ -65,8 +68,9 @@ TEST(FeaturesCommand, ConfigFileAndFlagsCombine) {
   ASSERT_EQ(actual.sizes(), expected.sizes());
   EXPECT_LT(((actual - expected).abs() / expected.abs().clamp_min(1.0)).max().item<double>(), 1e-4);
 
-  const Result override = run("features " + reference("chirp16k.wav") + " --out " +
-                              (dir / "y.npy") + " --config " + (dir / "front.yaml") + " --n-mels 20");
+  const Result override =
+      run("features " + reference("chirp16k.wav") + " --out " + (dir / "y.npy") + " --config " +
+          (dir / "front.yaml") + " --n-mels 20");
   ASSERT_EQ(override.code, 0) << override.output;
   EXPECT_EQ(data::load_npy(dir / "y.npy").size(0), 20);
 }
@@ -100,8 +104,8 @@ TEST(FeaturesCommand, BadArgumentsGetOneLineErrors) {
                      " --mel-scale mels");
   EXPECT_NE(scale.code, 0);
   EXPECT_NE(scale.output.find("expected one of: slaney, htk"), std::string::npos) << scale.output;
-  Result range = run("features " + reference("chirp16k.wav") + " --out " + (dir / "x.npy") +
-                     " --f-max 12000");
+  Result range =
+      run("features " + reference("chirp16k.wav") + " --out " + (dir / "x.npy") + " --f-max 12000");
   EXPECT_NE(range.code, 0);
   EXPECT_NE(range.output.find("f_max"), std::string::npos) << range.output;
   EXPECT_FALSE(fs::exists(dir / "x.npy"));
@@ -128,6 +132,27 @@ TEST(DataCommand, NotesRendersAndExtractsFeatures) {
   ASSERT_EQ(info.code, 0) << info.output;
   EXPECT_NE(info.output.find("\"items\": 6"), std::string::npos) << info.output;
   EXPECT_NE(info.output.find("\"Piano\""), std::string::npos) << info.output;
+}
+
+TEST(DataCommand, DefaultNotesCoverEveryFamily) {
+  // The default parameters with Debian's FluidR3_GM.sf2: at least 3000 sounding notes from
+  // at least 100 programs and all 16 GM families.
+  TempDir dir;
+  const Result result = run("data notes --no-features --out " + (dir / "notes"));
+  ASSERT_EQ(result.code, 0) << result.output;
+  const data::CsvTable manifest = data::read_csv(dir / "notes/manifest.csv");
+  const std::size_t program = manifest.require_column("program", "manifest");
+  const std::size_t family = manifest.require_column("family", "manifest");
+  std::set<std::string> programs, families;
+  for (const auto& row : manifest.rows) {
+    programs.insert(row[program]);
+    families.insert(row[family]);
+  }
+  EXPECT_GE(manifest.rows.size(), 3000u);
+  EXPECT_GE(programs.size(), 100u);
+  EXPECT_EQ(families.size(), 16u);
+  const std::string expected = "rendered " + std::to_string(manifest.rows.size()) + " notes";
+  EXPECT_NE(result.output.find(expected), std::string::npos) << result.output;
 }
 
 TEST(DataCommand, BadSoundfontIsNamed) {

@@ -1,11 +1,11 @@
 // User datasets (class folders, CSV manifests, feature arrays), splits, crops and info.
 
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
 #include <filesystem>
 #include <map>
 #include <random>
-
-#include <gtest/gtest.h>
-#include <torch/torch.h>
 
 #include "paradigms/core/error.h"
 #include "paradigms/data/crop.h"
@@ -125,7 +125,8 @@ TEST(FeatureArrays, LabelsOfEveryKind) {
   EXPECT_EQ(regression.target_kind, TargetKind::Regression);
   EXPECT_DOUBLE_EQ(regression.items[2].target, 2.5);
 
-  save_npy(dir / "multi.npy", torch::tensor({1, 0, 1, 0, 0, 0, 1, 1}, torch::kUInt8).reshape({4, 2}));
+  save_npy(dir / "multi.npy",
+           torch::tensor({1, 0, 1, 0, 0, 0, 1, 1}, torch::kUInt8).reshape({4, 2}));
   const Dataset multi = load_feature_arrays(dir / "f.npy", dir / "multi.npy");
   EXPECT_EQ(multi.target_kind, TargetKind::MultiLabel);
   EXPECT_EQ(multi.items[0].labels, (std::vector<std::int64_t>{0}));
@@ -133,8 +134,8 @@ TEST(FeatureArrays, LabelsOfEveryKind) {
   EXPECT_EQ(multi.items[3].labels, (std::vector<std::int64_t>{0, 1}));
 
   save_npy(dir / "short.npy", torch::zeros({3}, torch::kInt64));
-  EXPECT_THROW_WITH(load_feature_arrays(dir / "f.npy", dir / "short.npy"), InputError,
-                    "short.npy", "4 rows", "got 3");
+  EXPECT_THROW_WITH(load_feature_arrays(dir / "f.npy", dir / "short.npy"), InputError, "short.npy",
+                    "4 rows", "got 3");
 }
 
 TEST(Splits, StratifiedSeededAndComplete) {

@@ -1,10 +1,10 @@
 // The feature cache: computed once, reused, keyed by file identity and front-end, atomic.
 
-#include <filesystem>
-#include <thread>
-
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+
+#include <filesystem>
+#include <thread>
 
 #include "paradigms/audio/load.h"
 #include "paradigms/core/error.h"
@@ -89,9 +89,9 @@ TEST(FeatureCache, BadFilesAreSkippedAndCountedOrRefusedWhenStrict) {
   EXPECT_TRUE(features[1].defined());
   ExtractOptions strict;
   strict.strict = true;
-  EXPECT_THROW(extract_features(dataset, all_items(dataset), frontend, nullptr, strict, stats,
-                                problems),
-               InputError);
+  EXPECT_THROW(
+      extract_features(dataset, all_items(dataset), frontend, nullptr, strict, stats, problems),
+      InputError);
 }
 
 TEST(FeatureCache, ConcurrentWritersLeaveAValidEntry) {

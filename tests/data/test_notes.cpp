@@ -1,9 +1,9 @@
 // The notes dataset, rendered with Debian's small TimGM6mb soundfont.
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <set>
-
-#include <gtest/gtest.h>
 
 #include "paradigms/audio/decode.h"
 #include "paradigms/core/error.h"
@@ -107,8 +107,7 @@ TEST(Notes, BadSoundfontIsNamed) {
                     "does not exist");
   testing::write_bytes(dir / "garbage.sf2", "RIFF not really a soundfont");
   options.soundfont = dir / "garbage.sf2";
-  EXPECT_THROW_WITH(render_notes(options, dir / "out"), InputError, "garbage.sf2",
-                    "does not load");
+  EXPECT_THROW_WITH(render_notes(options, dir / "out"), InputError, "garbage.sf2", "does not load");
 }
 
 TEST(Notes, OptionsAreValidatedWithValues) {

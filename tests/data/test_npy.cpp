@@ -1,9 +1,9 @@
 // .npy reading and writing: byte layout per the NumPy format spec, numpy-written files, errors.
 
-#include <fstream>
-
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+
+#include <fstream>
 
 #include "paradigms/core/error.h"
 #include "paradigms/core/files.h"
@@ -43,8 +43,8 @@ TEST(Npy, WritesTheVersion1LayoutWithAlignedHeader) {
   EXPECT_EQ(bytes.substr(0, 6), "\x93NUMPY");
   EXPECT_EQ(bytes[6], 1);
   EXPECT_EQ(bytes[7], 0);
-  const std::size_t header_length = static_cast<unsigned char>(bytes[8]) |
-                                    (static_cast<unsigned char>(bytes[9]) << 8);
+  const std::size_t header_length =
+      static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
   EXPECT_EQ((10 + header_length) % 64, 0u);
   const std::string header = bytes.substr(10, header_length);
   EXPECT_EQ(header.back(), '\n');
@@ -59,7 +59,8 @@ TEST(Npy, ReadsNumpyWrittenFiles) {
   const NpyArray array = read_npy(testing::reference("logmel_chirp16k_log1p.npy"));
   EXPECT_EQ(array.dtype, DType::Float32);
   EXPECT_EQ(array.shape, (std::vector<std::int64_t>{64, 51}));
-  const NpyArray fb = read_npy(testing::reference("mel_fb_sr8000_nfft256_m16_slaney_slaney_f100.npy"));
+  const NpyArray fb =
+      read_npy(testing::reference("mel_fb_sr8000_nfft256_m16_slaney_slaney_f100.npy"));
   EXPECT_EQ(fb.dtype, DType::Float64);
   EXPECT_EQ(fb.shape, (std::vector<std::int64_t>{16, 129}));
 }

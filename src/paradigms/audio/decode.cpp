@@ -1,9 +1,9 @@
 #include "paradigms/audio/decode.h"
 
+#include <sndfile.h>
+
 #include <filesystem>
 #include <memory>
-
-#include <sndfile.h>
 
 #include "paradigms/core/error.h"
 
@@ -22,8 +22,7 @@ SndfileHandle open_for_reading(const std::string& path, SF_INFO& info) {
   info = SF_INFO{};
   SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
   if (file == nullptr) {
-    throw InputError("cannot decode audio file " + quoted(path) + ": " +
-                     sf_strerror(nullptr));
+    throw InputError("cannot decode audio file " + quoted(path) + ": " + sf_strerror(nullptr));
   }
   return SndfileHandle(file);
 }
@@ -54,8 +53,7 @@ DecodedAudio decode(const std::string& path) {
                              block.begin() + got * info.channels);
   }
   if (sf_error(file.get()) != SF_ERR_NO_ERROR) {
-    throw InputError("cannot decode audio file " + quoted(path) + ": " +
-                     sf_strerror(file.get()));
+    throw InputError("cannot decode audio file " + quoted(path) + ": " + sf_strerror(file.get()));
   }
   audio.frames = static_cast<std::int64_t>(audio.interleaved.size()) / info.channels;
   return audio;

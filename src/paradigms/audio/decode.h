@@ -11,8 +11,8 @@ namespace paradigms::audio {
 
 /// What a file's header says, without decoding the samples.
 struct AudioInfo {
-  std::int64_t frames = 0;   ///< samples per channel
-  int sample_rate = 0;       ///< Hz
+  std::int64_t frames = 0;  ///< samples per channel
+  int sample_rate = 0;      ///< Hz
   int channels = 0;
   double duration_s() const { return sample_rate > 0 ? double(frames) / sample_rate : 0.0; }
 };

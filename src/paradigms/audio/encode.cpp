@@ -1,10 +1,10 @@
 #include "paradigms/audio/encode.h"
 
+#include <sndfile.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-
-#include <sndfile.h>
 
 #include "paradigms/core/error.h"
 
@@ -20,8 +20,9 @@ int container_for(const std::string& path) {
   if (extension == ".ogg" || extension == ".oga") return SF_FORMAT_OGG;
   if (extension == ".aiff" || extension == ".aif") return SF_FORMAT_AIFF;
   if (extension == ".au") return SF_FORMAT_AU;
+  if (extension == ".mp3") return SF_FORMAT_MPEG;
   throw InputError("write_audio: cannot tell the container of " + quoted(path) +
-                   " (expected .wav, .flac, .ogg, .aiff or .au)");
+                   " (expected .wav, .flac, .ogg, .mp3, .aiff or .au)");
 }
 
 }  // namespace
@@ -37,6 +38,8 @@ void write_audio(const std::string& path, const std::vector<float>& samples, int
   int subtype = SF_FORMAT_PCM_16;
   if (container == SF_FORMAT_OGG) {
     subtype = SF_FORMAT_VORBIS;
+  } else if (container == SF_FORMAT_MPEG) {
+    subtype = SF_FORMAT_MPEG_LAYER_III;
   } else if (format == SampleFormat::Pcm24) {
     subtype = SF_FORMAT_PCM_24;
   } else if (format == SampleFormat::Float32) {

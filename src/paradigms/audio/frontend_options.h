@@ -24,19 +24,19 @@ enum class Compression {
 /// Options of the log-mel front-end. STFT frames use center = true with reflect padding,
 /// so a signal of n samples gives 1 + n / hop_length frames.
 struct FrontendOptions {
-  FrontendKind kind = FrontendKind::LogMel;  ///< log-mel or raw waveform
-  std::int64_t sample_rate = 16000;          ///< Hz; audio is resampled to it
-  std::int64_t n_fft = 1024;                 ///< FFT size in samples
-  std::int64_t win_length = 0;               ///< window length in samples; 0 means n_fft
-  std::int64_t hop_length = 256;             ///< samples between frames
-  std::int64_t n_mels = 64;                  ///< mel bands
-  double f_min = 0.0;                        ///< lowest band edge, Hz
-  double f_max = 0.0;                        ///< highest band edge, Hz; 0 means sample_rate/2
-  MelScale mel_scale = MelScale::Slaney;     ///< mel scale of the band edges
-  MelNorm mel_norm = MelNorm::Slaney;        ///< filter normalisation
+  FrontendKind kind = FrontendKind::LogMel;      ///< log-mel or raw waveform
+  std::int64_t sample_rate = 16000;              ///< Hz; audio is resampled to it
+  std::int64_t n_fft = 1024;                     ///< FFT size in samples
+  std::int64_t win_length = 0;                   ///< window length in samples; 0 means n_fft
+  std::int64_t hop_length = 256;                 ///< samples between frames
+  std::int64_t n_mels = 64;                      ///< mel bands
+  double f_min = 0.0;                            ///< lowest band edge, Hz
+  double f_max = 0.0;                            ///< highest band edge, Hz; 0 means sample_rate/2
+  MelScale mel_scale = MelScale::Slaney;         ///< mel scale of the band edges
+  MelNorm mel_norm = MelNorm::Slaney;            ///< filter normalisation
   Compression compression = Compression::Log1p;  ///< power compression
-  double log1p_scale = 10000.0;              ///< C in log(1 + C x)
-  double db_floor = 1e-10;                   ///< power floor before log10 in dB mode
+  double log1p_scale = 10000.0;                  ///< C in log(1 + C x)
+  double db_floor = 1e-10;                       ///< power floor before log10 in dB mode
 
   /// The window length in effect (win_length, or n_fft when 0).
   std::int64_t window_length() const { return win_length > 0 ? win_length : n_fft; }

@@ -1,8 +1,8 @@
 #include "paradigms/audio/load.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "paradigms/audio/decode.h"
 #include "paradigms/core/error.h"
@@ -20,8 +20,8 @@ void check_samples(const std::vector<float>& samples, const std::string& source)
 }
 
 MonoAudio load_mono(const std::string& path, int sample_rate, ResampleQuality quality) {
-  check_input(sample_rate > 0, fmt::format("load_mono: sample_rate must be positive (got {})",
-                                           sample_rate));
+  check_input(sample_rate > 0,
+              fmt::format("load_mono: sample_rate must be positive (got {})", sample_rate));
   const DecodedAudio decoded = decode(path);
   std::vector<float> mono = mix_to_mono(decoded);
   check_samples(mono, path);

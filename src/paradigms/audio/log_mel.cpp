@@ -1,9 +1,9 @@
 #include "paradigms/audio/log_mel.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 #include <torch/torch.h>
+
+#include <algorithm>
 
 #include "paradigms/core/error.h"
 
@@ -15,8 +15,8 @@ FrontEnd::FrontEnd(FrontendOptions options, c10::Device device)
   if (options_.kind == FrontendKind::Waveform) return;
   const auto n_freqs = options_.n_fft / 2 + 1;
   const std::vector<double> weights =
-      mel_filterbank(double(options_.sample_rate), options_.n_fft, options_.n_mels,
-                     options_.f_min, options_.upper_hz(), options_.mel_scale, options_.mel_norm);
+      mel_filterbank(double(options_.sample_rate), options_.n_fft, options_.n_mels, options_.f_min,
+                     options_.upper_hz(), options_.mel_scale, options_.mel_norm);
   filterbank_ = torch::tensor(weights, torch::kFloat64)
                     .reshape({options_.n_mels, n_freqs})
                     .to(torch::kFloat32)
@@ -42,9 +42,8 @@ at::Tensor FrontEnd::operator()(const at::Tensor& waveforms) const {
                           waveforms.dim()));
   check_input(waveforms.size(-1) > 0, "FrontEnd: waveforms have no samples");
   const bool single = waveforms.dim() == 1;
-  torch::Tensor batch = (single ? waveforms.unsqueeze(0) : waveforms)
-                            .to(device_, torch::kFloat32)
-                            .contiguous();
+  torch::Tensor batch =
+      (single ? waveforms.unsqueeze(0) : waveforms).to(device_, torch::kFloat32).contiguous();
   if (options_.kind == FrontendKind::Waveform) {
     torch::Tensor features = batch.unsqueeze(1);
     return single ? features.squeeze(0) : features;
@@ -62,7 +61,8 @@ at::Tensor FrontEnd::operator()(const at::Tensor& waveforms) const {
   torch::Tensor mel = torch::matmul(filterbank_, power);    // [B, n_mels, frames]
   switch (options_.compression) {
     case Compression::Log1p: mel = torch::log1p(mel * options_.log1p_scale); break;
-    case Compression::Db: mel = 10.0 * torch::log10(torch::clamp_min(mel, options_.db_floor));
+    case Compression::Db:
+      mel = 10.0 * torch::log10(torch::clamp_min(mel, options_.db_floor));
       break;
     case Compression::None: break;
   }

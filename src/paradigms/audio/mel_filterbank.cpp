@@ -1,9 +1,9 @@
 #include "paradigms/audio/mel_filterbank.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "paradigms/core/error.h"
 
@@ -32,8 +32,8 @@ double mel_to_hz(double mel, MelScale scale) {
 
 std::vector<double> mel_filterbank(double sample_rate, std::int64_t n_fft, std::int64_t n_mels,
                                    double f_min, double f_max, MelScale scale, MelNorm norm) {
-  check_input(sample_rate > 0, fmt::format("mel_filterbank: sample_rate must be positive (got {})",
-                                           sample_rate));
+  check_input(sample_rate > 0,
+              fmt::format("mel_filterbank: sample_rate must be positive (got {})", sample_rate));
   check_input(n_fft >= 2, fmt::format("mel_filterbank: n_fft must be at least 2 (got {})", n_fft));
   check_input(n_mels >= 1,
               fmt::format("mel_filterbank: n_mels must be at least 1 (got {})", n_mels));

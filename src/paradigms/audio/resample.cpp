@@ -1,9 +1,9 @@
 #include "paradigms/audio/resample.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
 #include <soxr.h>
+
+#include <cmath>
 
 #include "paradigms/core/error.h"
 
@@ -26,8 +26,8 @@ unsigned long soxr_recipe(ResampleQuality quality) {
 std::vector<float> resample(const std::vector<float>& samples, double input_rate,
                             double output_rate, ResampleQuality quality) {
   check_input(input_rate > 0 && output_rate > 0,
-              fmt::format("resample: sample rates must be positive (got {} -> {})",
-                          input_rate, output_rate));
+              fmt::format("resample: sample rates must be positive (got {} -> {})", input_rate,
+                          output_rate));
   if (input_rate == output_rate || samples.empty()) return samples;
   const auto output_length = static_cast<std::size_t>(
       std::llround(static_cast<double>(samples.size()) * output_rate / input_rate));

@@ -13,7 +13,6 @@ enum class ResampleQuality { Quick, Low, Medium, High, VeryHigh };
 /// round(n * output_rate / input_rate) samples. Equal rates return the input unchanged.
 /// Throws InputError for non-positive rates.
 std::vector<float> resample(const std::vector<float>& samples, double input_rate,
-                            double output_rate,
-                            ResampleQuality quality = ResampleQuality::High);
+                            double output_rate, ResampleQuality quality = ResampleQuality::High);
 
 }  // namespace paradigms::audio

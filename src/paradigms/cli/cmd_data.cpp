@@ -1,15 +1,15 @@
 // `paradigms data notes` (render the embedded dataset and extract its features) and
 // `paradigms data info SPEC` (counts, durations, problems).
 
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
-#include <set>
-
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
-#include <torch/torch.h>
+#include <set>
 
 #include "paradigms/cli/commands.h"
 #include "paradigms/cli/progress.h"
@@ -61,14 +61,15 @@ int run_notes(const NotesArgs& args, CLI::App& command, const GlobalOptions& glo
   notes.threads = global.threads;
   notes.validate();
   const audio::FrontendOptions frontend_options = args.frontend.resolve(args.config);
-  const std::string dir = !args.out.empty()     ? args.out
+  const std::string dir = !args.out.empty()    ? args.out
                           : !spec.path.empty() ? spec.path
                                                : data::default_notes_dir(notes);
   spdlog::info("notes: {}", notes.describe());
   const auto start = std::chrono::steady_clock::now();
   Progress render_progress("rendering notes");
   const data::NotesCollection collection = data::render_notes(
-      notes, dir, [&](std::size_t done, std::size_t total) { render_progress.update(done, total); });
+      notes, dir,
+      [&](std::size_t done, std::size_t total) { render_progress.update(done, total); });
   render_progress.finish();
   const double render_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -132,11 +133,12 @@ void print_info(const data::DatasetInfo& info) {
   for (const auto& [split, count] : info.split_counts) std::cout << " " << split << "=" << count;
   std::cout << "\n";
   if (info.durations.files > 0) {
-    std::cout << fmt::format("durations: {} files, total {:.1f} s, min {:.3f} s, mean {:.3f} s, "
-                             "max {:.3f} s; sample rates {}; channels {}\n",
-                             info.durations.files, info.durations.total_s, info.durations.min_s,
-                             info.durations.mean_s, info.durations.max_s,
-                             fmt::join(info.sample_rates, ","), fmt::join(info.channel_counts, ","));
+    std::cout << fmt::format(
+        "durations: {} files, total {:.1f} s, min {:.3f} s, mean {:.3f} s, "
+        "max {:.3f} s; sample rates {}; channels {}\n",
+        info.durations.files, info.durations.total_s, info.durations.min_s, info.durations.mean_s,
+        info.durations.max_s, fmt::join(info.sample_rates, ","),
+        fmt::join(info.channel_counts, ","));
   }
   std::cout << "per class (train/valid/test):\n";
   for (const auto& [name, counts] : info.class_counts) {
@@ -153,9 +155,10 @@ void print_info(const data::DatasetInfo& info) {
 
 int run_info(const InfoArgs& args, const GlobalOptions& global) {
   prepare_run(global);
-  const bool yaml = fs::path(args.spec).extension() == ".yaml" ||
-                    fs::path(args.spec).extension() == ".yml";
-  data::DataSpec spec = yaml ? spec_from_config(args.spec) : data::data_spec_from_argument(args.spec);
+  const bool yaml =
+      fs::path(args.spec).extension() == ".yaml" || fs::path(args.spec).extension() == ".yml";
+  data::DataSpec spec =
+      yaml ? spec_from_config(args.spec) : data::data_spec_from_argument(args.spec);
   spec.load.strict = spec.load.strict || args.strict;
   Progress progress("rendering notes");
   const data::Dataset dataset = data::load_dataset(
@@ -179,12 +182,14 @@ void add_data_command(CLI::App& app, std::shared_ptr<GlobalOptions> global) {
 
   auto notes = std::make_shared<NotesArgs>();
   CLI::App* notes_command = data->add_subcommand(
-      "notes", "Render the embedded notes dataset (GM instruments via fluidsynth) and extract "
-               "its features");
+      "notes",
+      "Render the embedded notes dataset (GM instruments via fluidsynth) and extract "
+      "its features");
   notes_command->add_option("--out", notes->out,
                             "render folder (default: the user cache, keyed by parameters)");
-  notes_command->add_option("--config", notes->config,
-                            "YAML with `data:` (and `notes:` inside it) and `frontend:` sections")
+  notes_command
+      ->add_option("--config", notes->config,
+                   "YAML with `data:` (and `notes:` inside it) and `frontend:` sections")
       ->check(CLI::ExistingFile);
   notes_command->add_option("--soundfont", notes->soundfont, "General MIDI .sf2 file");
   notes_command->add_option("--programs", notes->programs, "GM programs 0-127 (default all)");
@@ -203,9 +208,10 @@ void add_data_command(CLI::App& app, std::shared_ptr<GlobalOptions> global) {
   auto info = std::make_shared<InfoArgs>();
   CLI::App* info_command = data->add_subcommand(
       "info", "Counts per split and class, durations and problems of a dataset");
-  info_command->add_option("spec", info->spec,
-                           "`notes`, a notes render folder, a class-folder root, a .csv "
-                           "manifest, or a YAML config with a `data:` section")
+  info_command
+      ->add_option("spec", info->spec,
+                   "`notes`, a notes render folder, a class-folder root, a .csv "
+                   "manifest, or a YAML config with a `data:` section")
       ->required();
   info_command->add_flag("--json", info->json, "print JSON");
   info_command->add_flag("--decode", info->decode,

@@ -1,11 +1,11 @@
 // `paradigms features AUDIO... --out PATH`: log-mel (or waveform) features as float32 .npy.
 
-#include <filesystem>
-#include <set>
-
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <set>
 
 #include "paradigms/audio/load.h"
 #include "paradigms/audio/log_mel.h"
@@ -24,9 +24,10 @@ void FrontendFlags::add_to(CLI::App& command, bool config_flag) {
   command_ = &command;
   const audio::FrontendOptions d;
   if (config_flag) {
-    command.add_option("--config", config_path_,
-                       "YAML file with front-end keys (top level or under `frontend:`); flags "
-                       "given on the command line win")
+    command
+        .add_option("--config", config_path_,
+                    "YAML file with front-end keys (top level or under `frontend:`); flags "
+                    "given on the command line win")
         ->check(CLI::ExistingFile);
   }
   command.add_option("--frontend", kind_, "logmel or waveform (default logmel)");
@@ -115,20 +116,21 @@ int run_features(const FeaturesArgs& args, const GlobalOptions& global) {
     std::set<std::string> stems;
     for (const auto& input : args.inputs) {
       const std::string stem = fs::path(input).stem().string();
-      check_input(stems.insert(stem).second,
-                  "two inputs are named " + quoted(stem) + "; their outputs would collide in " +
-                      quoted(args.out));
+      check_input(stems.insert(stem).second, "two inputs are named " + quoted(stem) +
+                                                 "; their outputs would collide in " +
+                                                 quoted(args.out));
     }
   }
   std::size_t written = 0, skipped = 0;
   for (const auto& input : args.inputs) {
-    const fs::path target =
-        single ? fs::path(args.out) : fs::path(args.out) / (fs::path(input).stem().string() + ".npy");
+    const fs::path target = single
+                                ? fs::path(args.out)
+                                : fs::path(args.out) / (fs::path(input).stem().string() + ".npy");
     try {
       const audio::MonoAudio audio = audio::load_mono(input, int(options.sample_rate));
-      const torch::Tensor waveform = torch::from_blob(
-          const_cast<float*>(audio.samples.data()), {std::int64_t(audio.samples.size())},
-          torch::kFloat32);
+      const torch::Tensor waveform =
+          torch::from_blob(const_cast<float*>(audio.samples.data()),
+                           {std::int64_t(audio.samples.size())}, torch::kFloat32);
       data::save_npy(target, frontend(waveform));
       ++written;
       spdlog::debug("wrote {}", target.string());
@@ -138,10 +140,10 @@ int run_features(const FeaturesArgs& args, const GlobalOptions& global) {
       ++skipped;
     }
   }
-  spdlog::info("wrote {} feature file{} to {}{}", written, written == 1 ? "" : "s", args.out,
-               skipped ? fmt::format("; skipped {} unreadable input{}", skipped,
-                                     skipped == 1 ? "" : "s")
-                       : "");
+  spdlog::info(
+      "wrote {} feature file{} to {}{}", written, written == 1 ? "" : "s", args.out,
+      skipped ? fmt::format("; skipped {} unreadable input{}", skipped, skipped == 1 ? "" : "s")
+              : "");
   return written > 0 ? 0 : 1;
 }
 
@@ -149,13 +151,14 @@ int run_features(const FeaturesArgs& args, const GlobalOptions& global) {
 
 void add_features_command(CLI::App& app, std::shared_ptr<GlobalOptions> global) {
   auto args = std::make_shared<FeaturesArgs>();
-  CLI::App* command = app.add_subcommand(
-      "features", "Compute log-mel (or waveform) features of audio files as float32 .npy "
-                  "[n_mels, frames]");
-  command->add_option("audio", args->inputs, "audio files (wav, flac, ogg, mp3, ...)")
-      ->required();
-  command->add_option("--out", args->out,
-                      "output .npy for one input, or a folder of <name>.npy for several")
+  CLI::App* command =
+      app.add_subcommand("features",
+                         "Compute log-mel (or waveform) features of audio files as float32 .npy "
+                         "[n_mels, frames]");
+  command->add_option("audio", args->inputs, "audio files (wav, flac, ogg, mp3, ...)")->required();
+  command
+      ->add_option("--out", args->out,
+                   "output .npy for one input, or a folder of <name>.npy for several")
       ->required();
   command->add_flag("--strict", args->strict, "stop at the first unreadable input");
   args->frontend.add_to(*command);

@@ -14,10 +14,10 @@ namespace paradigms::cli {
 
 /// Options every sub-command shares.
 struct GlobalOptions {
-  int threads = 0;              ///< 0: all cores
-  std::string device = "cpu";   ///< cpu | cuda | cuda:N
+  int threads = 0;             ///< 0: all cores
+  std::string device = "cpu";  ///< cpu | cuda | cuda:N
   std::string log_level = "info";
-  std::string cache_dir;        ///< "" = the user cache folder
+  std::string cache_dir;  ///< "" = the user cache folder
 };
 
 /// Front-end flags (--sample-rate, --n-fft, ...) bound to a command; apply() puts the given

@@ -1,10 +1,10 @@
 // The `paradigms` command line.
 
-#include <iostream>
-#include <memory>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
+#include <iostream>
+#include <memory>
 
 #include "paradigms/cli/commands.h"
 #include "paradigms/cli/logging.h"

@@ -1,9 +1,9 @@
 #include "paradigms/cli/progress.h"
 
-#include <cstdio>
-
 #include <fmt/format.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 namespace paradigms::cli {
 namespace {

@@ -2,12 +2,12 @@
 // Typed, checked reading of YAML mappings. Every key read is recorded; finish() rejects the
 // keys that nobody read, suggesting the closest known one. Messages name the full key path.
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "paradigms/core/error.h"
 
@@ -68,13 +68,13 @@ T Section::get(const std::string& key, T fallback) {
   } catch (const YAML::Exception&) {
     const YAML::Node value = node_[key];
     const std::string got = value.IsScalar() ? value.Scalar() : "a list or mapping";
-    const char* expected = std::is_same_v<T, bool>             ? "true or false"
-                           : std::is_integral_v<T>             ? "an integer"
-                           : std::is_floating_point_v<T>       ? "a number"
-                           : std::is_same_v<T, std::string>    ? "a string"
-                                                               : "a list of values";
-    throw ConfigError("config key " + quoted(key_path(key)) + ": expected " + expected +
-                      " (got " + quoted(got) + ")");
+    const char* expected = std::is_same_v<T, bool>          ? "true or false"
+                           : std::is_integral_v<T>          ? "an integer"
+                           : std::is_floating_point_v<T>    ? "a number"
+                           : std::is_same_v<T, std::string> ? "a string"
+                                                            : "a list of values";
+    throw ConfigError("config key " + quoted(key_path(key)) + ": expected " + expected + " (got " +
+                      quoted(got) + ")");
   }
 }
 
@@ -85,8 +85,7 @@ E parse_enum(const std::string& what, const std::string& name, const EnumNames<E
     if (name == candidate) return value;
     valid += (valid.empty() ? "" : ", ") + std::string(candidate);
   }
-  throw ConfigError(what + ": unknown value " + quoted(name) + " (expected one of: " + valid +
-                    ")");
+  throw ConfigError(what + ": unknown value " + quoted(name) + " (expected one of: " + valid + ")");
 }
 
 template <typename E>

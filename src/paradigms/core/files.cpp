@@ -1,12 +1,12 @@
 #include "paradigms/core/files.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <system_error>
-
-#include <unistd.h>
 
 #include "paradigms/core/error.h"
 

@@ -1,8 +1,8 @@
 #include "paradigms/core/threads.h"
 
-#include <thread>
-
 #include <torch/torch.h>
+
+#include <thread>
 
 namespace paradigms {
 

@@ -1,9 +1,9 @@
 #include "paradigms/data/crop.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
 #include <torch/torch.h>
+
+#include <cmath>
 
 #include "paradigms/core/error.h"
 #include "paradigms/core/rng.h"

@@ -1,10 +1,10 @@
 #pragma once
 // Fixed-length crops of feature sequences, for batching.
 
+#include <ATen/core/Tensor.h>
+
 #include <cstdint>
 #include <random>
-
-#include <ATen/core/Tensor.h>
 
 #include "paradigms/audio/frontend_options.h"
 

@@ -1,7 +1,6 @@
 #include "paradigms/data/csv.h"
 
 #include <csv.h>
-
 #include <fmt/format.h>
 
 #include "paradigms/core/error.h"

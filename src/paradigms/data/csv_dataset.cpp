@@ -1,12 +1,12 @@
 #include "paradigms/data/csv_dataset.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "paradigms/audio/formats.h"
 #include "paradigms/core/error.h"
@@ -31,9 +31,7 @@ std::vector<std::string> split_labels(const std::string& field) {
   return labels;
 }
 
-bool ends_with_npy(const std::string& path) {
-  return fs::path(path).extension() == ".npy";
-}
+bool ends_with_npy(const std::string& path) { return fs::path(path).extension() == ".npy"; }
 
 std::optional<double> parse_double(const std::string& text) {
   try {
@@ -72,9 +70,9 @@ Dataset load_csv_dataset(const std::string& manifest, const LoadOptions& options
     fs::path path = row[path_column];
     if (path.is_relative()) path = base / path;
     if (!fs::is_regular_file(path)) {
-      report_problem(dataset, options, path.string(),
-                     fmt::format("skipped {}: file {} does not exist", where,
-                                 quoted(path.string())));
+      report_problem(
+          dataset, options, path.string(),
+          fmt::format("skipped {}: file {} does not exist", where, quoted(path.string())));
       continue;
     }
     if (!ends_with_npy(path.string()) && !audio::has_audio_extension(path)) {
@@ -129,10 +127,10 @@ Dataset load_csv_dataset(const std::string& manifest, const LoadOptions& options
 
 Dataset load_feature_arrays(const std::string& features_npy, const std::string& labels_npy) {
   auto features = std::make_shared<NpyArray>(read_npy(features_npy));
-  check_input(features->dtype == DType::Float32 && features->shape.size() == 3,
-              fmt::format("features {} must be float32 [N, C, T] (got {} dimensions, {})",
-                          quoted(features_npy), features->shape.size(),
-                          dtype_descr(features->dtype)));
+  check_input(
+      features->dtype == DType::Float32 && features->shape.size() == 3,
+      fmt::format("features {} must be float32 [N, C, T] (got {} dimensions, {})",
+                  quoted(features_npy), features->shape.size(), dtype_descr(features->dtype)));
   const NpyArray labels = read_npy(labels_npy);
   const std::int64_t count = features->shape[0];
   check_input(!labels.shape.empty() && labels.shape[0] == count,
@@ -147,13 +145,34 @@ Dataset load_feature_arrays(const std::string& features_npy, const std::string& 
   const auto value = [&](std::int64_t index) -> double {
     const unsigned char* at = labels.bytes.data() + index * dtype_size(labels.dtype);
     switch (labels.dtype) {
-      case DType::Float32: { float v; std::memcpy(&v, at, 4); return v; }
-      case DType::Float64: { double v; std::memcpy(&v, at, 8); return v; }
-      case DType::Int64: { std::int64_t v; std::memcpy(&v, at, 8); return double(v); }
-      case DType::Int32: { std::int32_t v; std::memcpy(&v, at, 4); return v; }
-      case DType::Int16: { std::int16_t v; std::memcpy(&v, at, 2); return v; }
+      case DType::Float32: {
+        float v;
+        std::memcpy(&v, at, 4);
+        return v;
+      }
+      case DType::Float64: {
+        double v;
+        std::memcpy(&v, at, 8);
+        return v;
+      }
+      case DType::Int64: {
+        std::int64_t v;
+        std::memcpy(&v, at, 8);
+        return double(v);
+      }
+      case DType::Int32: {
+        std::int32_t v;
+        std::memcpy(&v, at, 4);
+        return v;
+      }
+      case DType::Int16: {
+        std::int16_t v;
+        std::memcpy(&v, at, 2);
+        return v;
+      }
       case DType::Int8: return static_cast<signed char>(*at);
-      case DType::UInt8: case DType::Bool: return *at;
+      case DType::UInt8:
+      case DType::Bool: return *at;
     }
     return 0.0;
   };

@@ -27,9 +27,9 @@ struct DataSpec {
   CsvColumns columns;       ///< manifest column names, for Csv
   NotesOptions notes;       ///< render parameters, for Notes
   NotesDatasetOptions notes_dataset;  ///< labels and held-out split, for Notes
-  SplitOptions split;       ///< seeded split of items that have none (not for Notes)
-  LoadOptions load;         ///< strictness
-  double duration_s = 1.0;  ///< fixed length of the training/evaluation crops
+  SplitOptions split;                 ///< seeded split of items that have none (not for Notes)
+  LoadOptions load;                   ///< strictness
+  double duration_s = 1.0;            ///< fixed length of the training/evaluation crops
   /// For Notes with a path: read the render found there as it is, whatever its parameters.
   bool use_existing_render = false;
 };

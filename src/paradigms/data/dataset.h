@@ -42,9 +42,9 @@ struct Problem {
 };
 
 struct Dataset {
-  std::string source;                      ///< what was loaded, for messages
+  std::string source;  ///< what was loaded, for messages
   TargetKind target_kind = TargetKind::SingleLabel;
-  std::vector<std::string> class_names;    ///< class index -> name
+  std::vector<std::string> class_names;  ///< class index -> name
   std::vector<Item> items;
   std::vector<Problem> problems;
   /// Where items hold audio (false) or precomputed features (true).

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <limits>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "paradigms/audio/decode.h"
 #include "paradigms/audio/load.h"

@@ -3,10 +3,9 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "paradigms/data/dataset.h"
 
@@ -20,12 +19,12 @@ struct DurationStats {
 struct DatasetInfo {
   std::string source;
   TargetKind target_kind = TargetKind::SingleLabel;
-  std::map<std::string, std::int64_t> split_counts;                     ///< split -> items
+  std::map<std::string, std::int64_t> split_counts;                         ///< split -> items
   std::map<std::string, std::map<std::string, std::int64_t>> class_counts;  ///< class -> split
   DurationStats durations;
-  std::vector<std::int64_t> sample_rates;  ///< distinct rates found
+  std::vector<std::int64_t> sample_rates;    ///< distinct rates found
   std::vector<std::int64_t> channel_counts;  ///< distinct channel counts found
-  std::vector<Problem> problems;           ///< from loading, then from inspection
+  std::vector<Problem> problems;             ///< from loading, then from inspection
 };
 
 /// Reads every audio item's header (or, with `decode`, all its samples, which also finds

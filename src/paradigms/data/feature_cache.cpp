@@ -1,9 +1,9 @@
 #include "paradigms/data/feature_cache.h"
 
-#include <map>
-
 #include <fmt/format.h>
 #include <torch/torch.h>
+
+#include <map>
 
 #include "paradigms/audio/load.h"
 #include "paradigms/core/error.h"
@@ -53,13 +53,13 @@ at::Tensor precomputed(const Dataset& dataset, const Item& item) {
 
 std::vector<at::Tensor> extract_features(const Dataset& dataset,
                                          const std::vector<std::size_t>& indices,
-                                         const audio::FrontEnd& frontend,
-                                         const FeatureCache* cache, const ExtractOptions& options,
-                                         ExtractionStats& stats, std::vector<Problem>& problems,
+                                         const audio::FrontEnd& frontend, const FeatureCache* cache,
+                                         const ExtractOptions& options, ExtractionStats& stats,
+                                         std::vector<Problem>& problems,
                                          const ProgressCallback& progress) {
-  check_input(options.batch_size >= 1,
-              fmt::format("extract_features: batch_size must be at least 1 (got {})",
-                          options.batch_size));
+  check_input(
+      options.batch_size >= 1,
+      fmt::format("extract_features: batch_size must be at least 1 (got {})", options.batch_size));
   std::vector<at::Tensor> features(indices.size());
   std::size_t done = 0;
   auto advance = [&](std::size_t count) {

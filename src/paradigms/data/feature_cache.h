@@ -6,13 +6,13 @@
 // Entries are written to a temporary file and renamed, so two processes sharing DIR never
 // read a half-written entry (at worst both compute it).
 
+#include <ATen/core/Tensor.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <ATen/core/Tensor.h>
 
 #include "paradigms/audio/log_mel.h"
 #include "paradigms/data/dataset.h"
@@ -56,9 +56,9 @@ struct ExtractOptions {
 /// are read from their arrays.
 std::vector<at::Tensor> extract_features(const Dataset& dataset,
                                          const std::vector<std::size_t>& indices,
-                                         const audio::FrontEnd& frontend,
-                                         const FeatureCache* cache, const ExtractOptions& options,
-                                         ExtractionStats& stats, std::vector<Problem>& problems,
+                                         const audio::FrontEnd& frontend, const FeatureCache* cache,
+                                         const ExtractOptions& options, ExtractionStats& stats,
+                                         std::vector<Problem>& problems,
                                          const ProgressCallback& progress = {});
 
 }  // namespace paradigms::data

@@ -19,7 +19,8 @@ bool hidden(const fs::path& path) {
 std::vector<fs::path> sorted_audio_below(const fs::path& folder, Dataset& dataset,
                                          const LoadOptions& options) {
   std::vector<fs::path> files;
-  auto it = fs::recursive_directory_iterator(folder, fs::directory_options::follow_directory_symlink);
+  auto it =
+      fs::recursive_directory_iterator(folder, fs::directory_options::follow_directory_symlink);
   for (; it != fs::recursive_directory_iterator(); ++it) {
     if (hidden(it->path())) {
       if (it->is_directory()) it.disable_recursion_pending();

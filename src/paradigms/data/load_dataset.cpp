@@ -46,16 +46,13 @@ Dataset load_dataset(const DataSpec& spec, const ProgressCallback& progress) {
   switch (spec.source) {
     case DataSource::Notes: {
       const std::string dir = spec.path.empty() ? default_notes_dir(spec.notes) : spec.path;
-      const NotesCollection notes = spec.use_existing_render
-                                        ? read_notes(dir)
-                                        : render_notes(spec.notes, dir, progress);
+      const NotesCollection notes =
+          spec.use_existing_render ? read_notes(dir) : render_notes(spec.notes, dir, progress);
       return notes_dataset(notes, spec.notes_dataset);
     }
     case DataSource::Folder: dataset = load_folder_dataset(spec.path, spec.load); break;
     case DataSource::Csv: dataset = load_csv_dataset(spec.path, spec.load, spec.columns); break;
-    case DataSource::Features:
-      dataset = load_feature_arrays(spec.path, spec.labels_path);
-      break;
+    case DataSource::Features: dataset = load_feature_arrays(spec.path, spec.labels_path); break;
   }
   assign_splits(dataset, spec.split);
   return dataset;

@@ -1,5 +1,8 @@
 #include "paradigms/data/notes.h"
 
+#include <fluidsynth.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -7,11 +10,8 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
-#include <thread>
-
-#include <fluidsynth.h>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "paradigms/audio/encode.h"
 #include "paradigms/core/error.h"
@@ -83,8 +83,8 @@ class Synth {
 
   std::vector<float> render(int program, int pitch, int velocity) {
     const auto total = static_cast<int>(std::lround(options_.duration_s * options_.sample_rate));
-    const auto held = std::min(
-        total, static_cast<int>(std::lround(options_.note_s * options_.sample_rate)));
+    const auto held =
+        std::min(total, static_cast<int>(std::lround(options_.note_s * options_.sample_rate)));
     fluid_synth_system_reset(synth_);
     std::vector<float> left(static_cast<std::size_t>(total)), right(left.size());
     if (fluid_synth_program_select(synth_, 0, soundfont_id_, 0, program) != FLUID_OK) {
@@ -126,8 +126,8 @@ std::string cache_key(const NotesOptions& options) {
 
 void write_index(const NotesOptions& options, const NotesCollection& collection) {
   CsvTable table;
-  table.header = {"path", "program", "program_name", "family", "family_name", "pitch",
-                  "velocity", "peak"};
+  table.header = {"path",        "program", "program_name", "family",
+                  "family_name", "pitch",   "velocity",     "peak"};
   for (const auto& note : collection.notes) {
     const int family = program_family(note.program);
     table.rows.push_back({fs::path(note.path).lexically_relative(collection.dir).string(),
@@ -138,8 +138,10 @@ void write_index(const NotesOptions& options, const NotesCollection& collection)
   write_csv(fs::path(collection.dir) / kNotesManifest, table);
   nlohmann::json silent = nlohmann::json::array();
   for (const auto& note : collection.silent) {
-    silent.push_back({{"program", note.program}, {"pitch", note.pitch},
-                      {"velocity", note.velocity}, {"peak", note.peak}});
+    silent.push_back({{"program", note.program},
+                      {"pitch", note.pitch},
+                      {"velocity", note.velocity},
+                      {"peak", note.peak}});
   }
   const nlohmann::json index = {
       {"format_version", kNotesFormatVersion}, {"key", cache_key(options)},
@@ -191,11 +193,29 @@ void NotesOptions::validate() const {
           fmt::format("silence_peak must be in [0, 1) (got {})", silence_peak));
 }
 
+namespace {
+
+// "0-127" or "0,3,8-15": contiguous runs of a sorted list written as ranges.
+std::string ranges_text(std::vector<int> values) {
+  std::sort(values.begin(), values.end());
+  std::string text;
+  for (std::size_t i = 0; i < values.size();) {
+    std::size_t j = i;
+    while (j + 1 < values.size() && values[j + 1] == values[j] + 1) ++j;
+    text += (text.empty() ? "" : ",") + std::to_string(values[i]);
+    if (j > i) text += "-" + std::to_string(values[j]);
+    i = j + 1;
+  }
+  return text;
+}
+
+}  // namespace
+
 std::string NotesOptions::describe() const {
   return fmt::format(
       "notes(soundfont={}, sample_rate={}, programs=[{}], pitches={}..{} step {}, "
       "velocities=[{}], note_s={}, duration_s={}, gain={}, silence_peak={})",
-      soundfont, sample_rate, fmt::join(programs, ","), pitch_min, pitch_max, pitch_step,
+      soundfont, sample_rate, ranges_text(programs), pitch_min, pitch_max, pitch_step,
       fmt::join(velocities, ","), note_s, duration_s, gain, silence_peak);
 }
 
@@ -219,8 +239,8 @@ NotesCollection read_notes(const std::string& dir) {
   try {
     index = nlohmann::json::parse(read_text(index_path));
   } catch (const nlohmann::json::exception& error) {
-    throw InputError("notes index " + quoted(index_path.string()) + " is not valid JSON: " +
-                     error.what());
+    throw InputError("notes index " + quoted(index_path.string()) +
+                     " is not valid JSON: " + error.what());
   }
   NotesCollection collection;
   collection.dir = dir;
@@ -314,7 +334,8 @@ NotesCollection render_notes(const NotesOptions& options, const std::string& dir
 
   NotesCollection collection;
   collection.dir = dir;
-  for (auto& note : results) (note.path.empty() ? collection.silent : collection.notes).push_back(note);
+  for (auto& note : results)
+    (note.path.empty() ? collection.silent : collection.notes).push_back(note);
   write_index(options, collection);
   return collection;
 }

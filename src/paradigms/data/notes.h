@@ -23,18 +23,18 @@ inline constexpr const char* kDefaultSoundfont = "/usr/share/sounds/sf2/FluidR3_
 inline constexpr const char* kSmallSoundfont = "/usr/share/sounds/sf2/TimGM6mb.sf2";
 
 struct NotesOptions {
-  std::string soundfont = kDefaultSoundfont;  ///< any .sf2 file
-  int sample_rate = 16000;                    ///< Hz, 8000-96000 (fluidsynth's range)
-  std::vector<int> programs = all_programs(); ///< GM programs, 0-127
-  int pitch_min = 36;                         ///< lowest MIDI pitch
-  int pitch_max = 96;                         ///< highest MIDI pitch (inclusive)
-  int pitch_step = 2;                         ///< semitones between rendered pitches
-  std::vector<int> velocities = {64, 112};    ///< MIDI velocities, 1-127
-  double note_s = 0.75;                       ///< seconds the key is held
-  double duration_s = 1.0;                    ///< length of every render, release included
-  double gain = 0.5;                          ///< fluidsynth master gain
-  double silence_peak = 1e-3;                 ///< renders with a lower peak are dropped
-  int threads = 0;                            ///< render threads; 0 means all cores
+  std::string soundfont = kDefaultSoundfont;   ///< any .sf2 file
+  int sample_rate = 16000;                     ///< Hz, 8000-96000 (fluidsynth's range)
+  std::vector<int> programs = all_programs();  ///< GM programs, 0-127
+  int pitch_min = 36;                          ///< lowest MIDI pitch
+  int pitch_max = 96;                          ///< highest MIDI pitch (inclusive)
+  int pitch_step = 2;                          ///< semitones between rendered pitches
+  std::vector<int> velocities = {64, 112};     ///< MIDI velocities, 1-127
+  double note_s = 0.75;                        ///< seconds the key is held
+  double duration_s = 1.0;                     ///< length of every render, release included
+  double gain = 0.5;                           ///< fluidsynth master gain
+  double silence_peak = 1e-3;                  ///< renders with a lower peak are dropped
+  int threads = 0;                             ///< render threads; 0 means all cores
 
   static std::vector<int> all_programs();
   /// The pitches rendered: pitch_min, pitch_min + step, ... <= pitch_max.
@@ -56,9 +56,9 @@ struct Note {
 
 struct NotesCollection {
   std::string dir;
-  std::vector<Note> notes;              ///< non-silent notes, in (program, pitch, velocity) order
-  std::vector<Note> silent;             ///< dropped renders (path empty)
-  bool from_cache = false;              ///< true when nothing had to be rendered
+  std::vector<Note> notes;   ///< non-silent notes, in (program, pitch, velocity) order
+  std::vector<Note> silent;  ///< dropped renders (path empty)
+  bool from_cache = false;   ///< true when nothing had to be rendered
 };
 
 using ProgressCallback = std::function<void(std::size_t done, std::size_t total)>;
@@ -90,11 +90,11 @@ enum class NotesSplitBy {
 };
 
 struct NotesDatasetOptions {
-  NotesLabel label = NotesLabel::Family;     ///< class labels of the items
+  NotesLabel label = NotesLabel::Family;  ///< class labels of the items
   NotesSplitBy split_by = NotesSplitBy::Pitch;
-  double valid_fraction = 0.1;               ///< share of pitches (programs) held out for valid
-  double test_fraction = 0.2;                ///< share of pitches (programs) held out for test
-  std::uint64_t seed = 0;                    ///< the same seed gives the same split
+  double valid_fraction = 0.1;  ///< share of pitches (programs) held out for valid
+  double test_fraction = 0.2;   ///< share of pitches (programs) held out for test
+  std::uint64_t seed = 0;       ///< the same seed gives the same split
 
   void validate() const;
 };

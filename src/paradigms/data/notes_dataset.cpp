@@ -1,12 +1,12 @@
 // The notes render as a labelled, split Dataset (declared in notes.h).
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "paradigms/core/error.h"
 #include "paradigms/core/rng.h"
@@ -18,8 +18,8 @@ namespace {
 
 // Splits `values` by seeded shuffle: the first round(n * test) go to test, the next
 // round(n * valid) to valid; when a fraction is positive and n >= 3, each gets at least one.
-std::map<int, Split> hold_out(std::vector<int> values, double valid_fraction,
-                              double test_fraction, std::mt19937_64& rng) {
+std::map<int, Split> hold_out(std::vector<int> values, double valid_fraction, double test_fraction,
+                              std::mt19937_64& rng) {
   stable_shuffle(values, rng);
   const auto n = static_cast<double>(values.size());
   auto n_test = static_cast<std::size_t>(std::llround(n * test_fraction));
@@ -33,8 +33,9 @@ std::map<int, Split> hold_out(std::vector<int> values, double valid_fraction,
   }
   std::map<int, Split> splits;
   for (std::size_t k = 0; k < values.size(); ++k) {
-    splits[values[k]] = k < n_test ? Split::Test : k < n_test + n_valid ? Split::Valid
-                                                                        : Split::Train;
+    splits[values[k]] = k < n_test             ? Split::Test
+                        : k < n_test + n_valid ? Split::Valid
+                                               : Split::Train;
   }
   return splits;
 }
@@ -57,9 +58,10 @@ const char* to_string(NotesSplitBy split_by) {
 
 void NotesDatasetOptions::validate() const {
   if (valid_fraction < 0 || test_fraction < 0 || valid_fraction + test_fraction >= 1) {
-    throw ConfigError(fmt::format("notes split: expected valid and test fractions >= 0 that sum "
-                                  "below 1 (got valid {}, test {})",
-                                  valid_fraction, test_fraction));
+    throw ConfigError(
+        fmt::format("notes split: expected valid and test fractions >= 0 that sum "
+                    "below 1 (got valid {}, test {})",
+                    valid_fraction, test_fraction));
   }
 }
 

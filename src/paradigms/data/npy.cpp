@@ -1,10 +1,10 @@
 #include "paradigms/data/npy.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
 #include <fstream>
 #include <regex>
-
-#include <fmt/format.h>
 
 #include "paradigms/core/error.h"
 #include "paradigms/core/files.h"
@@ -35,9 +35,10 @@ DType parse_descr(const std::string& descr, const std::string& source) {
   if (descr == "<i1") return DType::Int8;
   if (descr == "<u1") return DType::UInt8;
   if (descr == "<b1") return DType::Bool;
-  throw InputError(fmt::format("npy file {}: unsupported dtype {} (expected little-endian "
-                               "f4, f8, i8, i4, i2, i1, u1 or b1)",
-                               quoted(source), quoted(descr)));
+  throw InputError(
+      fmt::format("npy file {}: unsupported dtype {} (expected little-endian "
+                  "f4, f8, i8, i4, i2, i1, u1 or b1)",
+                  quoted(source), quoted(descr)));
 }
 
 std::string header_field(const std::string& header, const std::string& key,
@@ -129,8 +130,8 @@ NpyArray read_npy(const std::filesystem::path& path) {
                     (static_cast<std::size_t>(extra[0]) << 16) |
                     (static_cast<std::size_t>(extra[1]) << 24);
   } else {
-    throw InputError(fmt::format("npy file {}: unsupported format version {}", quoted(source),
-                                 major));
+    throw InputError(
+        fmt::format("npy file {}: unsupported format version {}", quoted(source), major));
   }
   std::string header(header_length, '\0');
   in.read(header.data(), static_cast<std::streamsize>(header_length));
@@ -153,9 +154,9 @@ NpyArray read_npy(const std::filesystem::path& path) {
 }
 
 void write_npy(const std::filesystem::path& path, const NpyArray& array) {
-  check_input(array.bytes.size() == static_cast<std::size_t>(array.numel()) *
-                                        dtype_size(array.dtype),
-              "write_npy: " + quoted(path.string()) + ": byte count does not match the shape");
+  check_input(
+      array.bytes.size() == static_cast<std::size_t>(array.numel()) * dtype_size(array.dtype),
+      "write_npy: " + quoted(path.string()) + ": byte count does not match the shape");
   std::string shape_text;
   for (std::size_t i = 0; i < array.shape.size(); ++i) {
     shape_text += (i == 0 ? "" : ", ") + std::to_string(array.shape[i]);
@@ -174,8 +175,12 @@ void write_npy(const std::filesystem::path& path, const NpyArray& array) {
     out.write(kMagic, kMagicLength);
     const std::size_t length = header.size();
     if (long_header) {
-      const char version_and_length[6] = {2, 0, char(length & 0xff), char((length >> 8) & 0xff),
-                                          char((length >> 16) & 0xff), char(length >> 24)};
+      const char version_and_length[6] = {2,
+                                          0,
+                                          char(length & 0xff),
+                                          char((length >> 8) & 0xff),
+                                          char((length >> 16) & 0xff),
+                                          char(length >> 24)};
       out.write(version_and_length, 6);
     } else {
       const char version_and_length[4] = {1, 0, char(length & 0xff), char(length >> 8)};

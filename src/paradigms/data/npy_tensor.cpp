@@ -1,8 +1,8 @@
 #include "paradigms/data/npy_tensor.h"
 
-#include <cstring>
-
 #include <torch/torch.h>
+
+#include <cstring>
 
 #include "paradigms/core/error.h"
 
@@ -34,8 +34,7 @@ DType npy_dtype(torch::ScalarType type) {
     case torch::kUInt8: return DType::UInt8;
     case torch::kBool: return DType::Bool;
     default:
-      throw InputError(std::string("save_npy: unsupported tensor dtype ") +
-                       c10::toString(type));
+      throw InputError(std::string("save_npy: unsupported tensor dtype ") + c10::toString(type));
   }
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 // .npy files to and from tensors.
 
-#include <filesystem>
-
 #include <ATen/core/Tensor.h>
+
+#include <filesystem>
 
 #include "paradigms/data/npy.h"
 

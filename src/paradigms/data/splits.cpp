@@ -1,10 +1,10 @@
 #include "paradigms/data/splits.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <map>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "paradigms/core/error.h"
 #include "paradigms/core/rng.h"
@@ -12,12 +12,12 @@
 namespace paradigms::data {
 
 void SplitOptions::validate() const {
-  const bool ok = valid_fraction >= 0 && test_fraction >= 0 &&
-                  valid_fraction + test_fraction < 1.0;
+  const bool ok = valid_fraction >= 0 && test_fraction >= 0 && valid_fraction + test_fraction < 1.0;
   if (!ok) {
-    throw ConfigError(fmt::format("split: expected valid and test fractions >= 0 that sum "
-                                  "below 1 (got valid {}, test {})",
-                                  valid_fraction, test_fraction));
+    throw ConfigError(
+        fmt::format("split: expected valid and test fractions >= 0 that sum "
+                    "below 1 (got valid {}, test {})",
+                    valid_fraction, test_fraction));
   }
 }
 
