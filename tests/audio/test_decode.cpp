@@ -12,6 +12,7 @@
 #include "paradigms/audio/load.h"
 #include "paradigms/audio/resample.h"
 #include "paradigms/core/error.h"
+#include "paradigms/core/files.h"
 #include "paradigms/data/npy_tensor.h"
 #include "test_util.h"
 
@@ -117,6 +118,15 @@ TEST(BadAudio, NanAndInfSamplesAreNamed) {
   samples[42] = std::numeric_limits<float>::infinity();
   write_audio(dir / "inf.wav", samples, 16000, 1, SampleFormat::Float32);
   EXPECT_THROW_WITH(load_mono(dir / "inf.wav", 16000), InputError, "inf.wav", "infinite");
+}
+
+TEST(BadAudio, TruncatedFileIsNamed) {
+  TempDir dir;
+  write_audio(dir / "full.wav", testing::sine(440, 16000, 16000), 16000);
+  const std::string bytes = read_text(dir / "full.wav");
+  testing::write_bytes(dir / "cut.wav", bytes.substr(0, 1000));  // header says 16000 frames
+  EXPECT_THROW_WITH(decode(dir / "cut.wav"), InputError, "cut.wav", "truncated", "32000",
+                    "should be");
 }
 
 TEST(BadAudio, FolderInsteadOfFileIsNamed) {

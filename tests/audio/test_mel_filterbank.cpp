@@ -27,6 +27,9 @@ struct FilterbankCase {
   MelNorm norm;
 };
 
+// Names the case in test output instead of dumping its bytes.
+void PrintTo(const FilterbankCase& c, std::ostream* stream) { *stream << c.file; }
+
 class FilterbankReference : public ::testing::TestWithParam<FilterbankCase> {};
 
 TEST_P(FilterbankReference, EqualsNumpyDefinition) {

@@ -32,7 +32,7 @@ TEST(Csv, ReadsCrlfAndSkipsBlankLines) {
 TEST(Csv, BadTablesAreNamed) {
   TempDir dir;
   testing::write_bytes(dir / "ragged.csv", "path,label\na.wav,x\nb.wav\n");
-  EXPECT_THROW_WITH(read_csv(dir / "ragged.csv"), InputError, "ragged.csv", "row 3 has 1 fields",
+  EXPECT_THROW_WITH(read_csv(dir / "ragged.csv"), InputError, "ragged.csv", "row 3 has 1 field",
                     "expected 2");
   testing::write_bytes(dir / "quote.csv", "path,label\n\"a.wav,x\n");
   EXPECT_THROW_WITH(read_csv(dir / "quote.csv"), InputError, "quote.csv", "malformed");

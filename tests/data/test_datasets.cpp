@@ -207,9 +207,10 @@ TEST(DatasetInfo, CountsDurationsAndProblems) {
   Dataset dataset = load_folder_dataset(dir / "root");
   assign_splits(dataset, SplitOptions{0.0, 0.0, 0});
   const DatasetInfo info = inspect_dataset(dataset);
-  EXPECT_EQ(info.split_counts.at("train"), 4);
+  EXPECT_EQ(info.split_counts.at("train"), 3);  // broken.wav is not counted
+  EXPECT_EQ(info.unusable_items, 1);
   EXPECT_EQ(info.class_counts.at("cat").at("train"), 2);
-  EXPECT_EQ(info.class_counts.at("dog").at("train"), 2);
+  EXPECT_EQ(info.class_counts.at("dog").at("train"), 1);
   EXPECT_EQ(info.durations.files, 3);
   EXPECT_DOUBLE_EQ(info.durations.min_s, 0.5);  // b.flac: 22050 samples at 44.1 kHz
   EXPECT_DOUBLE_EQ(info.durations.max_s, 2.0);  // c.ogg: 44100 samples at 22.05 kHz

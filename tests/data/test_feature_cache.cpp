@@ -106,7 +106,9 @@ TEST(FeatureCache, ConcurrentWritersLeaveAValidEntry) {
     });
   }
   for (int i = 0; i < 50; ++i) {
-    if (auto read = cache.load(dir / "a.wav")) EXPECT_TRUE(torch::equal(*read, value));
+    if (auto read = cache.load(dir / "a.wav")) {
+      EXPECT_TRUE(torch::equal(*read, value));
+    }
   }
   for (auto& writer : writers) writer.join();
   EXPECT_TRUE(torch::equal(*cache.load(dir / "a.wav"), value));

@@ -7,6 +7,7 @@
 
 #include "paradigms/audio/decode.h"
 #include "paradigms/core/error.h"
+#include "paradigms/core/files.h"
 #include "paradigms/data/general_midi.h"
 #include "paradigms/data/notes.h"
 #include "test_util.h"
@@ -73,6 +74,23 @@ TEST(Notes, RendersEveryCombinationToFixedLengthFiles) {
   const NotesCollection rerendered = render_notes(changed, dir.path().string());
   EXPECT_FALSE(rerendered.from_cache);
   EXPECT_EQ(rerendered.notes.size(), 12u);
+  std::size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(dir.path() / "audio")) {
+    EXPECT_NE(entry.path().filename().string().find("_v100"), std::string::npos) << entry.path();
+    ++files;
+  }
+  EXPECT_EQ(files, 12u);  // nothing of the earlier render is left
+}
+
+TEST(Notes, RefusesToWriteIntoAFolderThatIsNotARender) {
+  TempDir dir;
+  testing::write_bytes(dir / "mine/manifest.csv", "my precious,data\n");
+  testing::write_bytes(dir / "mine/thesis.txt", "keep me");
+  EXPECT_THROW_WITH(render_notes(small_options(), dir / "mine"), InputError, "mine",
+                    "thesis.txt", "refusing");
+  EXPECT_EQ(read_text(dir / "mine/manifest.csv"), "my precious,data\n");
+  testing::write_bytes(dir / "file", "x");
+  EXPECT_THROW_WITH(render_notes(small_options(), dir / "file"), InputError, "is a file");
 }
 
 TEST(Notes, RenderIsDeterministicAndPitchDependent) {

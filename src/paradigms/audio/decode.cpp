@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <sstream>
 
 #include "paradigms/core/error.h"
 
@@ -16,15 +17,31 @@ struct SndfileCloser {
 using SndfileHandle = std::unique_ptr<SNDFILE, SndfileCloser>;
 
 SndfileHandle open_for_reading(const std::string& path, SF_INFO& info) {
-  check_input(std::filesystem::exists(path), "audio file " + quoted(path) + " does not exist");
+  check_input(std::filesystem::exists(path), "audio file " + in_quotes(path) + " does not exist");
   check_input(!std::filesystem::is_directory(path),
-              "audio file " + quoted(path) + " is a folder, expected a file");
+              "audio file " + in_quotes(path) + " is a folder, expected a file");
   info = SF_INFO{};
   SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
   if (file == nullptr) {
-    throw InputError("cannot decode audio file " + quoted(path) + ": " + sf_strerror(nullptr));
+    throw InputError("cannot decode audio file " + in_quotes(path) + ": " + sf_strerror(nullptr));
   }
   return SndfileHandle(file);
+}
+
+// libsndfile quietly shortens a WAV/AIFF whose data chunk runs past the end of the file; its
+// parse log then has the chunk line with "(should be N)", which is how a cut file is told.
+void check_not_truncated(SNDFILE* file, const std::string& path) {
+  std::string log(8192, '\0');
+  sf_command(file, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size()));
+  std::istringstream lines(log.c_str());
+  for (std::string line; std::getline(lines, line);) {
+    const bool data_chunk = line.rfind("data", 0) == 0 || line.rfind("SSND", 0) == 0;
+    const auto should = line.find("(should be");
+    if (data_chunk && should != std::string::npos) {
+      throw InputError("audio file " + in_quotes(path) + " is truncated: its data chunk " +
+                       line.substr(line.find(':') + 2));
+    }
+  }
 }
 
 }  // namespace
@@ -39,7 +56,7 @@ DecodedAudio decode(const std::string& path) {
   SF_INFO info;
   SndfileHandle file = open_for_reading(path, info);
   check_input(info.channels > 0 && info.samplerate > 0,
-              "audio file " + quoted(path) + " has no channels or no sample rate");
+              "audio file " + in_quotes(path) + " has no channels or no sample rate");
   DecodedAudio audio;
   audio.sample_rate = info.samplerate;
   audio.channels = info.channels;
@@ -53,9 +70,10 @@ DecodedAudio decode(const std::string& path) {
                              block.begin() + got * info.channels);
   }
   if (sf_error(file.get()) != SF_ERR_NO_ERROR) {
-    throw InputError("cannot decode audio file " + quoted(path) + ": " + sf_strerror(file.get()));
+    throw InputError("cannot decode audio file " + in_quotes(path) + ": " + sf_strerror(file.get()));
   }
   audio.frames = static_cast<std::int64_t>(audio.interleaved.size()) / info.channels;
+  check_not_truncated(file.get(), path);
   return audio;
 }
 

@@ -21,7 +21,7 @@ int container_for(const std::string& path) {
   if (extension == ".aiff" || extension == ".aif") return SF_FORMAT_AIFF;
   if (extension == ".au") return SF_FORMAT_AU;
   if (extension == ".mp3") return SF_FORMAT_MPEG;
-  throw InputError("write_audio: cannot tell the container of " + quoted(path) +
+  throw InputError("write_audio: cannot tell the container of " + in_quotes(path) +
                    " (expected .wav, .flac, .ogg, .mp3, .aiff or .au)");
 }
 
@@ -30,7 +30,7 @@ int container_for(const std::string& path) {
 void write_audio(const std::string& path, const std::vector<float>& samples, int sample_rate,
                  int channels, SampleFormat format) {
   check_input(channels > 0 && samples.size() % static_cast<std::size_t>(channels) == 0,
-              "write_audio: " + quoted(path) + ": sample count is not a multiple of channels");
+              "write_audio: " + in_quotes(path) + ": sample count is not a multiple of channels");
   SF_INFO info{};
   info.samplerate = sample_rate;
   info.channels = channels;
@@ -48,14 +48,14 @@ void write_audio(const std::string& path, const std::vector<float>& samples, int
   info.format = container | subtype;
   SNDFILE* file = sf_open(path.c_str(), SFM_WRITE, &info);
   if (file == nullptr) {
-    throw InputError("cannot write audio file " + quoted(path) + ": " + sf_strerror(nullptr));
+    throw InputError("cannot write audio file " + in_quotes(path) + ": " + sf_strerror(nullptr));
   }
   // Without clipping, libsndfile wraps float samples beyond [-1, 1] around in integer formats.
   sf_command(file, SFC_SET_CLIPPING, nullptr, SF_TRUE);
   const auto frames = static_cast<sf_count_t>(samples.size() / channels);
   const sf_count_t written = sf_writef_float(file, samples.data(), frames);
   sf_close(file);
-  check_input(written == frames, "cannot write audio file " + quoted(path) + ": short write");
+  check_input(written == frames, "cannot write audio file " + in_quotes(path) + ": short write");
 }
 
 }  // namespace paradigms::audio

@@ -5,6 +5,14 @@
 #include "paradigms/core/error.h"
 
 namespace paradigms::audio {
+namespace {
+
+// Bounds that keep a typo from allocating gigabytes; far beyond any audio use.
+constexpr std::int64_t kMinSampleRate = 1000;
+constexpr std::int64_t kMaxSampleRate = 768000;
+constexpr std::int64_t kMaxFft = std::int64_t(1) << 18;
+
+}  // namespace
 
 const char* to_string(FrontendKind kind) {
   return kind == FrontendKind::LogMel ? "logmel" : "waveform";
@@ -24,13 +32,18 @@ void FrontendOptions::validate() const {
   auto require = [](bool ok, const std::string& message) {
     if (!ok) throw ConfigError("frontend: " + message);
   };
-  require(sample_rate > 0, fmt::format("sample_rate must be positive (got {})", sample_rate));
+  require(sample_rate >= kMinSampleRate && sample_rate <= kMaxSampleRate,
+          fmt::format("sample_rate must be {}-{} Hz (got {})", kMinSampleRate, kMaxSampleRate,
+                      sample_rate));
   if (kind == FrontendKind::Waveform) return;
-  require(n_fft >= 2, fmt::format("n_fft must be at least 2 (got {})", n_fft));
+  require(n_fft >= 2 && n_fft <= kMaxFft,
+          fmt::format("n_fft must be between 2 and {} (got {})", kMaxFft, n_fft));
   require(win_length >= 0 && window_length() <= n_fft,
           fmt::format("win_length must be between 1 and n_fft = {} (got {})", n_fft, win_length));
   require(hop_length >= 1, fmt::format("hop_length must be at least 1 (got {})", hop_length));
-  require(n_mels >= 1, fmt::format("n_mels must be at least 1 (got {})", n_mels));
+  require(n_mels >= 1 && n_mels <= n_fft / 2 + 1,
+          fmt::format("n_mels must be between 1 and n_fft / 2 + 1 = {} FFT bins (got {})",
+                      n_fft / 2 + 1, n_mels));
   require(f_min >= 0, fmt::format("f_min must be >= 0 Hz (got {})", f_min));
   require(f_max >= 0 && upper_hz() <= double(sample_rate) / 2.0,
           fmt::format("f_max must be at most sample_rate / 2 = {} Hz (got {})",

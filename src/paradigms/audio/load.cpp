@@ -10,11 +10,11 @@
 namespace paradigms::audio {
 
 void check_samples(const std::vector<float>& samples, const std::string& source) {
-  check_input(!samples.empty(), "audio file " + quoted(source) + " has no samples (zero length)");
+  check_input(!samples.empty(), "audio file " + in_quotes(source) + " has no samples (zero length)");
   for (std::size_t i = 0; i < samples.size(); ++i) {
     if (!std::isfinite(samples[i])) {
-      throw InputError(fmt::format("audio file {} has a {} sample at index {}", quoted(source),
-                                   std::isnan(samples[i]) ? "NaN" : "infinite", i));
+      throw InputError(fmt::format("audio file {} has {} sample at index {}", in_quotes(source),
+                                   std::isnan(samples[i]) ? "a NaN" : "an infinite", i));
     }
   }
 }

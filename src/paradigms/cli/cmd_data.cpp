@@ -14,6 +14,7 @@
 #include "paradigms/cli/commands.h"
 #include "paradigms/cli/progress.h"
 #include "paradigms/config/data_config.h"
+#include "paradigms/config/run_config.h"
 #include "paradigms/core/device.h"
 #include "paradigms/core/error.h"
 #include "paradigms/core/files.h"
@@ -27,11 +28,16 @@ namespace fs = std::filesystem;
 namespace paradigms::cli {
 namespace {
 
+// The whole file is checked, so a typo in any section is reported.
 data::DataSpec spec_from_config(const std::string& path) {
   YAML::Node root = config::load_yaml_file(path);
   check_input(root.IsMap() && root["data"],
-              "config file " + quoted(path) + " has no `data:` section");
-  return config::read_data_spec(config::Section(root["data"], "data"));
+              "config file " + in_quotes(path) + " has no `data:` section");
+  try {
+    return config::read_run_config(root).data;
+  } catch (const ConfigError& error) {
+    throw ConfigError(path + ": " + error.what());
+  }
 }
 
 fs::path feature_cache_dir(const GlobalOptions& global) {
@@ -50,6 +56,9 @@ struct NotesArgs {
 int run_notes(const NotesArgs& args, CLI::App& command, const GlobalOptions& global) {
   prepare_run(global);
   data::DataSpec spec = args.config.empty() ? data::DataSpec{} : spec_from_config(args.config);
+  check_input(spec.source == data::DataSource::Notes,
+              "data notes --config " + in_quotes(args.config) + ": data.source is " +
+                  data::to_string(spec.source) + " (expected notes)");
   data::NotesOptions& notes = spec.notes;
   if (command.count("--soundfont")) notes.soundfont = args.soundfont;
   if (command.count("--programs")) notes.programs = args.programs;
@@ -102,7 +111,7 @@ int run_notes(const NotesArgs& args, CLI::App& command, const GlobalOptions& glo
   feature_progress.finish();
   for (const auto& problem : problems) spdlog::warn("{}", problem.message);
   check_input(problems.empty(), "features: " + std::to_string(problems.size()) +
-                                    " rendered notes could not be read back from " + quoted(dir));
+                                    " rendered notes could not be read back from " + in_quotes(dir));
   const torch::Tensor stacked = torch::stack(features);
   const fs::path features_path = fs::path(dir) / "features.npy";
   data::save_npy(features_path, stacked);
@@ -128,7 +137,11 @@ void print_info(const data::DatasetInfo& info) {
   std::int64_t items = 0;
   for (const auto& [split, count] : info.split_counts) items += count;
   std::cout << "dataset: " << info.source << " (" << data::to_string(info.target_kind) << ", "
-            << info.class_counts.size() << " classes, " << items << " items)\n";
+            << info.class_counts.size() << " classes, " << items << " items"
+            << (info.unusable_items > 0
+                    ? ", " + std::to_string(info.unusable_items) + " unusable files not counted"
+                    : std::string())
+            << ")\n";
   std::cout << "splits:";
   for (const auto& [split, count] : info.split_counts) std::cout << " " << split << "=" << count;
   std::cout << "\n";

@@ -11,6 +11,7 @@
 #include "paradigms/audio/log_mel.h"
 #include "paradigms/cli/commands.h"
 #include "paradigms/config/frontend_config.h"
+#include "paradigms/config/run_config.h"
 #include "paradigms/core/device.h"
 #include "paradigms/core/error.h"
 #include "paradigms/core/threads.h"
@@ -55,12 +56,11 @@ audio::FrontendOptions FrontendFlags::resolve(const std::string& config_path) co
   audio::FrontendOptions options;
   const std::string path = config_path.empty() ? config_path_ : config_path;
   if (!path.empty()) {
+    // A whole run config is checked whole (a typo anywhere is an error); otherwise the file
+    // holds front-end keys only.
     YAML::Node root = config::load_yaml_file(path);
-    if (root.IsMap() && root["frontend"]) {
-      options = config::read_frontend(config::Section(root["frontend"], "frontend"));
-    } else if (!(root.IsMap() && root["data"])) {
-      options = config::read_frontend(config::Section(root, ""));
-    }
+    options = config::is_run_config(root) ? config::read_run_config(root).frontend
+                                          : config::read_frontend(config::Section(root, ""));
   }
   auto given = [&](const char* flag) { return command_->count(flag) > 0; };
   if (given("--frontend")) {
@@ -90,6 +90,9 @@ audio::FrontendOptions FrontendFlags::resolve(const std::string& config_path) co
 }
 
 void prepare_run(const GlobalOptions& options) {
+  check_input(options.threads >= 0,
+              "--threads: expected a count >= 1, or 0 for all cores (got " +
+                  std::to_string(options.threads) + ")");
   const int threads = set_torch_threads(options.threads);
   spdlog::debug("using {} threads", threads);
 }
@@ -111,14 +114,14 @@ int run_features(const FeaturesArgs& args, const GlobalOptions& global) {
   const bool single = args.inputs.size() == 1 && fs::path(args.out).extension() == ".npy";
   if (!single) {
     check_input(!fs::exists(args.out) || fs::is_directory(args.out),
-                "--out " + quoted(args.out) +
+                "--out " + in_quotes(args.out) +
                     " must be a folder for several inputs (or end in .npy for one)");
     std::set<std::string> stems;
     for (const auto& input : args.inputs) {
       const std::string stem = fs::path(input).stem().string();
-      check_input(stems.insert(stem).second, "two inputs are named " + quoted(stem) +
+      check_input(stems.insert(stem).second, "two inputs are named " + in_quotes(stem) +
                                                  "; their outputs would collide in " +
-                                                 quoted(args.out));
+                                                 in_quotes(args.out));
     }
   }
   std::size_t written = 0, skipped = 0;

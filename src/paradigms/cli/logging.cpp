@@ -14,7 +14,7 @@ void setup_logging(const std::string& level) {
   const auto parsed = spdlog::level::from_str(level);
   if (parsed == spdlog::level::off && level != "off") {
     throw ConfigError("--log-level: expected trace, debug, info, warn, error or off (got " +
-                      quoted(level) + ")");
+                      in_quotes(level) + ")");
   }
   spdlog::set_level(parsed);
 }

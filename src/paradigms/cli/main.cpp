@@ -3,11 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "paradigms/cli/commands.h"
 #include "paradigms/cli/logging.h"
+#include "paradigms/cli/run_setup.h"
 #include "paradigms/core/error.h"
 
 int main(int argc, char** argv) {
@@ -25,6 +27,8 @@ int main(int argc, char** argv) {
   app.parse_complete_callback([global] { cli::setup_logging(global->log_level); });
   cli::add_features_command(app, global);
   cli::add_data_command(app, global);
+  cli::add_train_command(app, global);
+  cli::add_run_commands(app, global);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& error) {
@@ -32,6 +36,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     return app.exit(error);
   } catch (const InputError& error) {
+    spdlog::error("{}", error.what());
+    return 2;
+  } catch (const std::filesystem::filesystem_error& error) {
     spdlog::error("{}", error.what());
     return 2;
   } catch (const std::exception& error) {

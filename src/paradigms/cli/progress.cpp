@@ -1,6 +1,7 @@
 #include "paradigms/cli/progress.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -18,11 +19,18 @@ std::string clock_text(double seconds) {
 Progress::Progress(std::string label)
     : label_(std::move(label)),
       terminal_(::isatty(STDERR_FILENO) == 1),
+      enabled_(spdlog::get_level() <= spdlog::level::info),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
-void Progress::update(std::size_t done, std::size_t total) {
+void Progress::update(std::size_t done, std::size_t total, const std::string& suffix) {
+  if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
+  if (done < last_done_ || total != total_) {  // a new pass (the next epoch)
+    start_ = now;
+    last_done_ = done;
+    total_ = total;
+  }
   const double since_draw = std::chrono::duration<double>(now - last_draw_).count();
   const bool complete = done >= total;
   // Terminals get ~10 redraws a second; logs a line every 10 s (and the last one).
@@ -39,14 +47,14 @@ void Progress::update(std::size_t done, std::size_t total) {
   if (terminal_) {
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(fraction * kWidth);
-    std::fprintf(stderr, "\r%s [%s%s] %zu/%zu %.0f/s ETA %s   ", label_.c_str(),
+    std::fprintf(stderr, "\r%s [%s%s] %zu/%zu %.1f/s ETA %s %s   ", label_.c_str(),
                  std::string(static_cast<std::size_t>(filled), '#').c_str(),
                  std::string(static_cast<std::size_t>(kWidth - filled), '.').c_str(), done, total,
-                 rate, clock_text(eta).c_str());
+                 rate, clock_text(eta).c_str(), suffix.c_str());
   } else {
-    std::fprintf(stderr, "%s: %zu/%zu (%.0f%%) %.0f/s elapsed %s ETA %s\n", label_.c_str(), done,
-                 total, 100.0 * fraction, rate, clock_text(elapsed).c_str(),
-                 clock_text(eta).c_str());
+    std::fprintf(stderr, "%s: %zu/%zu (%.0f%%) %.1f/s elapsed %s ETA %s %s\n", label_.c_str(),
+                 done, total, 100.0 * fraction, rate, clock_text(elapsed).c_str(),
+                 clock_text(eta).c_str(), suffix.c_str());
   }
   std::fflush(stderr);
 }

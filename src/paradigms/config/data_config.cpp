@@ -74,16 +74,16 @@ data::DataSpec read_data_spec(Section section) {
   read_notes_spec(section.section("notes"), spec);
   section.finish();
   if (spec.duration_s <= 0) {
-    throw ConfigError("config key " + quoted(section.key_path("duration_s")) +
+    throw ConfigError("config key " + in_quotes(section.key_path("duration_s")) +
                       ": expected a positive number of seconds");
   }
   const bool needs_path = spec.source != DataSource::Notes;
   if (needs_path && spec.path.empty()) {
-    throw ConfigError("config key " + quoted(section.key_path("path")) + ": required for source " +
+    throw ConfigError("config key " + in_quotes(section.key_path("path")) + ": required for source " +
                       data::to_string(spec.source));
   }
   if (spec.source == DataSource::Features && spec.labels_path.empty()) {
-    throw ConfigError("config key " + quoted(section.key_path("labels")) +
+    throw ConfigError("config key " + in_quotes(section.key_path("labels")) +
                       ": required for source features (a labels .npy)");
   }
   return spec;

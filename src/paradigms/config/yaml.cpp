@@ -35,18 +35,18 @@ std::string closest(const std::string& name, const std::vector<std::string>& can
 
 YAML::Node load_yaml_file(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) {
-    throw ConfigError("config file " + quoted(path) + " does not exist");
+    throw ConfigError("config file " + in_quotes(path) + " does not exist");
   }
   try {
     return YAML::LoadFile(path);
   } catch (const YAML::Exception& error) {
-    throw ConfigError("config file " + quoted(path) + " is not valid YAML: " + error.what());
+    throw ConfigError("config file " + in_quotes(path) + " is not valid YAML: " + error.what());
   }
 }
 
 Section::Section(YAML::Node node, std::string path) : node_(node), path_(std::move(path)) {
   if (node_ && !node_.IsNull() && !node_.IsMap()) {
-    throw ConfigError("config key " + quoted(path_.empty() ? "(top level)" : path_) +
+    throw ConfigError("config key " + in_quotes(path_.empty() ? "(top level)" : path_) +
                       ": expected a mapping of keys to values");
   }
 }
@@ -72,8 +72,8 @@ void Section::finish() const {
     std::string valid;
     for (const auto& name : known_) valid += (valid.empty() ? "" : ", ") + name;
     const std::string suggestion = closest(key, known_);
-    throw ConfigError("unknown config key " + quoted(key_path(key)) +
-                      (suggestion.empty() ? "" : " (did you mean " + quoted(suggestion) + "?)") +
+    throw ConfigError("unknown config key " + in_quotes(key_path(key)) +
+                      (suggestion.empty() ? "" : " (did you mean " + in_quotes(suggestion) + "?)") +
                       "; valid keys here: " + valid);
   }
 }

@@ -16,10 +16,10 @@ c10::Device parse_device(const std::string& name) {
     try {
       return c10::Device(name);
     } catch (const c10::Error&) {
-      throw ConfigError("--device: expected cpu, cuda or cuda:N (got " + quoted(name) + ")");
+      throw ConfigError("--device: expected cpu, cuda or cuda:N (got " + in_quotes(name) + ")");
     }
   }
-  throw ConfigError("--device: expected cpu, cuda or cuda:N (got " + quoted(name) + ")");
+  throw ConfigError("--device: expected cpu, cuda or cuda:N (got " + in_quotes(name) + ")");
 }
 
 }  // namespace paradigms

@@ -6,6 +6,6 @@ void check_input(bool condition, const std::string& message) {
   if (!condition) throw InputError(message);
 }
 
-std::string quoted(const std::string& text) { return "'" + text + "'"; }
+std::string in_quotes(const std::string& text) { return "'" + text + "'"; }
 
 }  // namespace paradigms

@@ -23,6 +23,6 @@ class ConfigError : public InputError {
 void check_input(bool condition, const std::string& message);
 
 /// Quotes a path or name for an error message: 'like this'.
-std::string quoted(const std::string& text);
+std::string in_quotes(const std::string& text);
 
 }  // namespace paradigms

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -16,16 +18,29 @@ namespace paradigms {
 
 void write_atomically(const fs::path& path, const std::function<void(const fs::path&)>& write) {
   static std::atomic<unsigned> counter{0};
-  if (path.has_parent_path()) fs::create_directories(path.parent_path());
+  if (path.has_parent_path()) {
+    std::error_code error;
+    fs::create_directories(path.parent_path(), error);
+    if (error) {
+      throw InputError("cannot write " + in_quotes(path.string()) + ": cannot create its folder (" +
+                       error.message() + ")");
+    }
+  }
+  errno = 0;
   const fs::path tmp = path.string() + ".tmp." + std::to_string(::getpid()) + "." +
                        std::to_string(counter.fetch_add(1));
   try {
     write(tmp);
     fs::rename(tmp, path);
-  } catch (...) {
+  } catch (const std::exception& error) {
+    // The stream's errno tells the reason (permission, full disk); the target is what the
+    // user named, not the temporary file.
+    const int saved_errno = errno;
     std::error_code ignored;
     fs::remove(tmp, ignored);
-    throw;
+    throw InputError("cannot write " + in_quotes(path.string()) + ": " +
+                     (saved_errno != 0 ? std::string(std::strerror(saved_errno))
+                                       : std::string(error.what())));
   }
 }
 
@@ -34,13 +49,13 @@ void write_text_atomically(const fs::path& path, const std::string& content) {
     std::ofstream out(tmp, std::ios::binary);
     out << content;
     out.close();
-    check_input(static_cast<bool>(out), "cannot write " + quoted(tmp.string()));
+    check_input(static_cast<bool>(out), "cannot write " + in_quotes(tmp.string()));
   });
 }
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
-  check_input(static_cast<bool>(in), "cannot read " + quoted(path.string()));
+  check_input(static_cast<bool>(in), "cannot read " + in_quotes(path.string()));
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
@@ -50,7 +65,7 @@ std::string file_identity(const fs::path& path) {
   std::error_code error;
   const fs::path absolute = fs::weakly_canonical(fs::absolute(path), error);
   const auto size = fs::file_size(path, error);
-  check_input(!error, "cannot stat " + quoted(path.string()) + ": " + error.message());
+  check_input(!error, "cannot stat " + in_quotes(path.string()) + ": " + error.message());
   const auto mtime = fs::last_write_time(path, error).time_since_epoch().count();
   return absolute.string() + "|" + std::to_string(size) + "|" + std::to_string(mtime);
 }

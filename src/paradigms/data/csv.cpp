@@ -49,8 +49,8 @@ std::size_t CsvTable::require_column(const std::string& name, const std::string&
   if (auto index = column(name)) return *index;
   std::string present;
   for (const auto& column_name : header) present += (present.empty() ? "" : ", ") + column_name;
-  throw InputError(fmt::format("CSV file {} has no column {} (columns: {})", quoted(source),
-                               quoted(name), present));
+  throw InputError(fmt::format("CSV file {} has no column {} (columns: {})", in_quotes(source),
+                               in_quotes(name), present));
 }
 
 CsvTable read_csv(const std::filesystem::path& path) {
@@ -64,10 +64,10 @@ CsvTable read_csv(const std::filesystem::path& path) {
   const int error = csv_error(&parser);
   csv_free(&parser);
   if (!finished) {
-    throw InputError(fmt::format("CSV file {} is malformed after row {}: {}", quoted(source),
+    throw InputError(fmt::format("CSV file {} is malformed after row {}: {}", in_quotes(source),
                                  state.rows.size(), csv_strerror(error)));
   }
-  check_input(!state.rows.empty(), "CSV file " + quoted(source) + " is empty (expected a header)");
+  check_input(!state.rows.empty(), "CSV file " + in_quotes(source) + " is empty (expected a header)");
   CsvTable table;
   table.header = std::move(state.rows.front());
   for (auto& name : table.header) {
@@ -76,8 +76,9 @@ CsvTable read_csv(const std::filesystem::path& path) {
   for (std::size_t i = 1; i < state.rows.size(); ++i) {
     auto& row = state.rows[i];
     if (row.size() != table.header.size()) {
-      throw InputError(fmt::format("CSV file {} row {} has {} fields (expected {}, as the header)",
-                                   quoted(source), i + 1, row.size(), table.header.size()));
+      throw InputError(fmt::format("CSV file {} row {} has {} field{} (expected {}, as the header)",
+                                   in_quotes(source), i + 1, row.size(),
+                                   row.size() == 1 ? "" : "s", table.header.size()));
     }
     table.rows.push_back(std::move(row));
   }

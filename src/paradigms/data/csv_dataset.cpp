@@ -48,15 +48,15 @@ std::optional<double> parse_double(const std::string& text) {
 
 Dataset load_csv_dataset(const std::string& manifest, const LoadOptions& options,
                          const CsvColumns& columns) {
-  check_input(fs::exists(manifest), "CSV manifest " + quoted(manifest) + " does not exist");
+  check_input(fs::exists(manifest), "CSV manifest " + in_quotes(manifest) + " does not exist");
   const CsvTable table = read_csv(manifest);
   const std::size_t path_column = table.require_column(columns.path, manifest);
   const auto label_column = table.column(columns.label);
   const auto target_column = table.column(columns.target);
   const auto split_column = table.column(columns.split);
   check_input(label_column || target_column,
-              fmt::format("CSV manifest {} has neither a {} nor a {} column", quoted(manifest),
-                          quoted(columns.label), quoted(columns.target)));
+              fmt::format("CSV manifest {} has neither a {} nor a {} column", in_quotes(manifest),
+                          in_quotes(columns.label), in_quotes(columns.target)));
   Dataset dataset;
   dataset.source = manifest;
   dataset.target_kind = label_column ? TargetKind::SingleLabel : TargetKind::Regression;
@@ -67,18 +67,23 @@ Dataset load_csv_dataset(const std::string& manifest, const LoadOptions& options
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const auto& row = table.rows[r];
     const std::string where = fmt::format("{} row {}", manifest, r + 2);
+    if (row[path_column].empty()) {
+      report_problem(dataset, options, where,
+                     fmt::format("skipped {}: empty {}", where, in_quotes(columns.path)));
+      continue;
+    }
     fs::path path = row[path_column];
     if (path.is_relative()) path = base / path;
     if (!fs::is_regular_file(path)) {
       report_problem(
           dataset, options, path.string(),
-          fmt::format("skipped {}: file {} does not exist", where, quoted(path.string())));
+          fmt::format("skipped {}: file {} does not exist", where, in_quotes(path.string())));
       continue;
     }
     if (!ends_with_npy(path.string()) && !audio::has_audio_extension(path)) {
       report_problem(dataset, options, path.string(),
                      fmt::format("skipped {}: {} has an unknown extension (expected .npy or {})",
-                                 where, quoted(path.string()), audio::audio_extensions_text()));
+                                 where, in_quotes(path.string()), audio::audio_extensions_text()));
       continue;
     }
     Item item;
@@ -88,7 +93,7 @@ Dataset load_csv_dataset(const std::string& manifest, const LoadOptions& options
       labels = split_labels(row[*label_column]);
       if (labels.empty()) {
         report_problem(dataset, options, item.path,
-                       fmt::format("skipped {}: empty {}", where, quoted(columns.label)));
+                       fmt::format("skipped {}: empty {}", where, in_quotes(columns.label)));
         continue;
       }
       if (row[*label_column].find(';') != std::string::npos) {
@@ -100,7 +105,7 @@ Dataset load_csv_dataset(const std::string& manifest, const LoadOptions& options
       if (!target && !label_column) {
         report_problem(dataset, options, item.path,
                        fmt::format("skipped {}: {} {} is not a finite number", where,
-                                   quoted(columns.target), quoted(row[*target_column])));
+                                   in_quotes(columns.target), in_quotes(row[*target_column])));
         continue;
       }
       if (target) item.target = *target;
@@ -114,7 +119,7 @@ Dataset load_csv_dataset(const std::string& manifest, const LoadOptions& options
     dataset.items.push_back(std::move(item));
   }
   check_input(npy_rows == 0 || npy_rows == dataset.items.size(),
-              "CSV manifest " + quoted(manifest) +
+              "CSV manifest " + in_quotes(manifest) +
                   " mixes .npy feature files and audio files (expected one kind)");
   dataset.precomputed_features = npy_rows > 0;
   dataset.class_names.assign(names.begin(), names.end());
@@ -130,12 +135,12 @@ Dataset load_feature_arrays(const std::string& features_npy, const std::string& 
   check_input(
       features->dtype == DType::Float32 && features->shape.size() == 3,
       fmt::format("features {} must be float32 [N, C, T] (got {} dimensions, {})",
-                  quoted(features_npy), features->shape.size(), dtype_descr(features->dtype)));
+                  in_quotes(features_npy), features->shape.size(), dtype_descr(features->dtype)));
   const NpyArray labels = read_npy(labels_npy);
   const std::int64_t count = features->shape[0];
   check_input(!labels.shape.empty() && labels.shape[0] == count,
               fmt::format("labels {} must have {} rows, one per feature array (got {})",
-                          quoted(labels_npy), count, labels.shape.empty() ? 0 : labels.shape[0]));
+                          in_quotes(labels_npy), count, labels.shape.empty() ? 0 : labels.shape[0]));
   Dataset dataset;
   dataset.source = features_npy;
   dataset.precomputed_features = true;
@@ -192,7 +197,7 @@ Dataset load_feature_arrays(const std::string& features_npy, const std::string& 
   } else {
     check_input(labels.shape.size() == 1,
                 fmt::format("labels {} must be [N] or [N, K] (got {} dimensions)",
-                            quoted(labels_npy), labels.shape.size()));
+                            in_quotes(labels_npy), labels.shape.size()));
     std::set<std::int64_t> distinct;
     for (std::int64_t i = 0; i < count; ++i) distinct.insert(std::llround(value(i)));
     const std::vector<std::int64_t> sorted(distinct.begin(), distinct.end());

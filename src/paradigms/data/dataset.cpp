@@ -29,7 +29,7 @@ Split parse_split(const std::string& text, const std::string& source) {
   if (text == "train") return Split::Train;
   if (text == "valid" || text == "validation" || text == "val") return Split::Valid;
   if (text == "test") return Split::Test;
-  throw InputError(source + ": unknown split " + quoted(text) + " (expected train, valid or test)");
+  throw InputError(source + ": unknown split " + in_quotes(text) + " (expected train, valid or test)");
 }
 
 std::vector<std::size_t> Dataset::indices(Split split) const {
@@ -41,7 +41,11 @@ std::vector<std::size_t> Dataset::indices(Split split) const {
 }
 
 void Dataset::require_items() const {
-  check_input(!items.empty(), "dataset " + quoted(source) + " is empty: no usable item found");
+  if (!items.empty()) return;
+  throw InputError("dataset " + in_quotes(source) + " is empty: no usable item found" +
+                   (problems.empty() ? std::string()
+                                     : " (" + std::to_string(problems.size()) +
+                                           " skipped; first: " + problems.front().message + ")"));
 }
 
 void report_problem(Dataset& dataset, const LoadOptions& options, std::string input,
@@ -56,7 +60,7 @@ std::vector<std::int64_t> index_labels(const std::vector<std::string>& labels,
   indices.reserve(labels.size());
   for (const auto& label : labels) {
     const auto it = std::lower_bound(names.begin(), names.end(), label);
-    check_input(it != names.end() && *it == label, "unknown class " + quoted(label));
+    check_input(it != names.end() && *it == label, "unknown class " + in_quotes(label));
     indices.push_back(static_cast<std::int64_t>(it - names.begin()));
   }
   return indices;

@@ -21,11 +21,16 @@ DatasetInfo inspect_dataset(const Dataset& dataset, bool decode) {
   double min_s = std::numeric_limits<double>::infinity(), max_s = 0;
   for (const Item& item : dataset.items) {
     const std::string split = to_string(item.split);
-    ++info.split_counts[split];
-    for (auto label : item.labels) {
-      ++info.class_counts[dataset.class_names[static_cast<std::size_t>(label)]][split];
+    auto count_item = [&] {
+      ++info.split_counts[split];
+      for (auto label : item.labels) {
+        ++info.class_counts[dataset.class_names[static_cast<std::size_t>(label)]][split];
+      }
+    };
+    if (dataset.precomputed_features) {
+      count_item();
+      continue;
     }
-    if (dataset.precomputed_features) continue;
     try {
       audio::AudioInfo header = audio::probe(item.path);
       if (decode) {
@@ -33,7 +38,7 @@ DatasetInfo inspect_dataset(const Dataset& dataset, bool decode) {
         audio::check_samples(audio::mix_to_mono(decoded), item.path);
         header.frames = decoded.frames;
       } else if (header.frames == 0) {
-        throw InputError("audio file " + quoted(item.path) + " has no samples (zero length)");
+        throw InputError("audio file " + in_quotes(item.path) + " has no samples (zero length)");
       }
       const double seconds = header.duration_s();
       ++info.durations.files;
@@ -42,8 +47,10 @@ DatasetInfo inspect_dataset(const Dataset& dataset, bool decode) {
       max_s = std::max(max_s, seconds);
       rates.insert(header.sample_rate);
       channels.insert(header.channels);
+      count_item();
     } catch (const InputError& error) {
       info.problems.push_back(Problem{item.path, error.what()});
+      ++info.unusable_items;
     }
   }
   if (info.durations.files > 0) {
@@ -67,6 +74,7 @@ nlohmann::json to_json(const DatasetInfo& info) {
           {"target_kind", to_string(info.target_kind)},
           {"items", items},
           {"classes", info.class_counts.size()},
+          {"unusable_items", info.unusable_items},
           {"splits", info.split_counts},
           {"class_counts", info.class_counts},
           {"durations_s",

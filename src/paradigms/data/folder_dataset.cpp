@@ -31,7 +31,7 @@ std::vector<fs::path> sorted_audio_below(const fs::path& folder, Dataset& datase
       files.push_back(it->path());
     } else {
       report_problem(dataset, options, it->path().string(),
-                     "skipped " + quoted(it->path().string()) + ": unknown extension (expected " +
+                     "skipped " + in_quotes(it->path().string()) + ": unknown extension (expected " +
                          audio::audio_extensions_text() + ")");
     }
   }
@@ -42,8 +42,8 @@ std::vector<fs::path> sorted_audio_below(const fs::path& folder, Dataset& datase
 }  // namespace
 
 Dataset load_folder_dataset(const std::string& root, const LoadOptions& options) {
-  check_input(fs::exists(root), "dataset folder " + quoted(root) + " does not exist");
-  check_input(fs::is_directory(root), "dataset folder " + quoted(root) + " is not a folder");
+  check_input(fs::exists(root), "dataset folder " + in_quotes(root) + " does not exist");
+  check_input(fs::is_directory(root), "dataset folder " + in_quotes(root) + " is not a folder");
   Dataset dataset;
   dataset.source = root;
   std::vector<fs::path> class_folders;
@@ -53,7 +53,7 @@ Dataset load_folder_dataset(const std::string& root, const LoadOptions& options)
       class_folders.push_back(entry.path());
     } else {
       report_problem(dataset, options, entry.path().string(),
-                     "skipped " + quoted(entry.path().string()) +
+                     "skipped " + in_quotes(entry.path().string()) +
                          ": not inside a class folder (expected ROOT/<label>/<file>)");
     }
   }
@@ -62,7 +62,7 @@ Dataset load_folder_dataset(const std::string& root, const LoadOptions& options)
     const std::vector<fs::path> files = sorted_audio_below(folder, dataset, options);
     if (files.empty()) {
       report_problem(dataset, options, folder.string(),
-                     "class folder " + quoted(folder.string()) + " has no audio file (expected " +
+                     "class folder " + in_quotes(folder.string()) + " has no audio file (expected " +
                          audio::audio_extensions_text() + "); class left out");
       continue;
     }
@@ -76,9 +76,12 @@ Dataset load_folder_dataset(const std::string& root, const LoadOptions& options)
     }
   }
   if (dataset.items.empty()) {
-    throw InputError("dataset folder " + quoted(root) +
+    throw InputError("dataset folder " + in_quotes(root) +
                      " is empty: no audio file in any class folder (expected ROOT/<label>/" +
-                     "<file> with " + audio::audio_extensions_text() + ")");
+                     "<file> with " + audio::audio_extensions_text() + ")" +
+                     (dataset.problems.empty() ? std::string()
+                                               : "; first problem: " +
+                                                     dataset.problems.front().message));
   }
   return dataset;
 }

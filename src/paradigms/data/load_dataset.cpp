@@ -24,7 +24,7 @@ DataSpec data_spec_from_argument(const std::string& argument) {
   DataSpec spec;
   if (argument == "notes") return spec;
   spec.path = argument;
-  check_input(fs::exists(argument), "dataset " + quoted(argument) +
+  check_input(fs::exists(argument), "dataset " + in_quotes(argument) +
                                         " does not exist (expected `notes`, a folder or a "
                                         ".csv manifest)");
   if (fs::is_directory(argument)) {
@@ -34,7 +34,7 @@ DataSpec data_spec_from_argument(const std::string& argument) {
     return spec;
   }
   check_input(fs::path(argument).extension() == ".csv",
-              "dataset " + quoted(argument) +
+              "dataset " + in_quotes(argument) +
                   " is neither a folder nor a .csv manifest (expected `notes`, a folder, a "
                   ".csv file, or a YAML config with a data section)");
   spec.source = DataSource::Csv;

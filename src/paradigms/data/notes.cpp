@@ -9,7 +9,9 @@
 #include <cmath>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -46,13 +48,28 @@ void silence_fluidsynth_logging() {
   });
 }
 
+// Checked before fluidsynth sees the file: its loaders print to stderr (through glib) on
+// files that are not soundfonts at all.
+void check_soundfont_file(const std::string& path) {
+  check_input(fs::exists(path), "soundfont " + in_quotes(path) + " does not exist");
+  check_input(fs::is_regular_file(path),
+              "soundfont " + in_quotes(path) + " is a folder (expected an .sf2 file)");
+  std::ifstream in(path, std::ios::binary);
+  char header[12] = {};
+  in.read(header, sizeof(header));
+  const bool riff = in.gcount() == 12 && std::string(header, 4) == "RIFF";
+  const std::string form = riff ? std::string(header + 8, 4) : "";
+  check_input(form == "sfbk" || form == "DLS ",
+              "soundfont " + in_quotes(path) +
+                  " does not load: not a SoundFont 2 file (expected a RIFF 'sfbk' header)");
+}
+
 // One synthesizer with the soundfont loaded; not shared between threads.
 class Synth {
  public:
   explicit Synth(const NotesOptions& options) : options_(options) {
     silence_fluidsynth_logging();
-    check_input(fs::is_regular_file(options.soundfont),
-                "soundfont " + quoted(options.soundfont) + " does not exist");
+    check_soundfont_file(options.soundfont);
     settings_ = new_fluid_settings();
     fluid_settings_setnum(settings_, "synth.sample-rate", options.sample_rate);
     fluid_settings_setnum(settings_, "synth.gain", options.gain);
@@ -70,7 +87,7 @@ class Synth {
       const std::string reason = last_fluidsynth_error;
       delete_fluid_synth(synth_);
       delete_fluid_settings(settings_);
-      throw InputError("soundfont " + quoted(options.soundfont) + " does not load" +
+      throw InputError("soundfont " + in_quotes(options.soundfont) + " does not load" +
                        (reason.empty() ? std::string() : ": " + reason));
     }
   }
@@ -118,6 +135,22 @@ double peak_of(const std::vector<float>& samples) {
   double peak = 0.0;
   for (float sample : samples) peak = std::max(peak, double(std::fabs(sample)));
   return peak;
+}
+
+// A render folder holds only what render_notes and `data notes` write there; anything else
+// means the folder is the user's, and nothing in it may be replaced.
+void refuse_foreign_folder(const std::string& dir) {
+  if (!fs::exists(dir)) return;
+  const std::set<std::string> ours = {kNotesIndex, kNotesManifest, "audio", "features.npy",
+                                      "features.json"};
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (ours.count(name) == 0 && name.find(".tmp.") == std::string::npos) {
+      throw InputError("notes folder " + in_quotes(dir) + " holds " + in_quotes(name) +
+                       ", which is not part of a notes render: refusing to write there (choose "
+                       "a new or empty folder)");
+    }
+  }
 }
 
 std::string cache_key(const NotesOptions& options) {
@@ -170,7 +203,8 @@ void NotesOptions::validate() const {
     if (!ok) throw ConfigError("notes: " + message);
   };
   require(sample_rate >= 8000 && sample_rate <= 96000,
-          fmt::format("sample_rate must be 8000-96000 Hz (got {})", sample_rate));
+          fmt::format("render sample_rate must be 8000-96000 Hz, fluidsynth's range (got {})",
+                      sample_rate));
   require(!programs.empty(), "programs must not be empty");
   for (int program : programs) {
     require(program >= 0 && program < kGeneralMidiPrograms,
@@ -233,13 +267,13 @@ std::vector<float> render_single_note(const NotesOptions& options, int program, 
 NotesCollection read_notes(const std::string& dir) {
   const fs::path index_path = fs::path(dir) / kNotesIndex;
   check_input(fs::is_regular_file(index_path),
-              "notes folder " + quoted(dir) + " holds no complete render (no " + kNotesIndex +
+              "notes folder " + in_quotes(dir) + " holds no complete render (no " + kNotesIndex +
                   "); run `paradigms data notes --out " + dir + "`");
   nlohmann::json index;
   try {
     index = nlohmann::json::parse(read_text(index_path));
   } catch (const nlohmann::json::exception& error) {
-    throw InputError("notes index " + quoted(index_path.string()) +
+    throw InputError("notes index " + in_quotes(index_path.string()) +
                      " is not valid JSON: " + error.what());
   }
   NotesCollection collection;
@@ -268,6 +302,8 @@ NotesCollection render_notes(const NotesOptions& options, const std::string& dir
                              const ProgressCallback& progress) {
   options.validate();
   const fs::path index_path = fs::path(dir) / kNotesIndex;
+  check_input(!fs::exists(dir) || fs::is_directory(dir),
+              "notes folder " + in_quotes(dir) + " is a file (expected a folder)");
   if (fs::is_regular_file(index_path)) {
     try {
       const auto index = nlohmann::json::parse(read_text(index_path));
@@ -275,9 +311,14 @@ NotesCollection render_notes(const NotesOptions& options, const std::string& dir
     } catch (const nlohmann::json::exception&) {
       // A damaged index is treated as no render at all: render again below.
     }
-    fs::remove(index_path);
   }
+  refuse_foreign_folder(dir);
   { Synth probe(options); }  // fails early, once, when the soundfont does not load
+  // The index goes first, so an interrupted render never looks complete; then everything
+  // an earlier render with other parameters left.
+  for (const char* entry : {kNotesIndex, kNotesManifest, "audio", "features.npy", "features.json"}) {
+    fs::remove_all(fs::path(dir) / entry);
+  }
   fs::create_directories(fs::path(dir) / "audio");
 
   std::vector<NoteKey> keys;

@@ -69,7 +69,7 @@ Dataset notes_dataset(const NotesCollection& notes, const NotesDatasetOptions& o
   options.validate();
   Dataset dataset;
   dataset.source = notes.dir;
-  check_input(!notes.notes.empty(), "notes folder " + quoted(notes.dir) + " holds no note");
+  check_input(!notes.notes.empty(), "notes folder " + in_quotes(notes.dir) + " holds no note");
 
   std::set<int> pitches, velocities;
   std::map<int, std::vector<int>> programs_by_family;

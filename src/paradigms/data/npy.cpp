@@ -38,7 +38,7 @@ DType parse_descr(const std::string& descr, const std::string& source) {
   throw InputError(
       fmt::format("npy file {}: unsupported dtype {} (expected little-endian "
                   "f4, f8, i8, i4, i2, i1, u1 or b1)",
-                  quoted(source), quoted(descr)));
+                  in_quotes(source), in_quotes(descr)));
 }
 
 std::string header_field(const std::string& header, const std::string& key,
@@ -46,8 +46,8 @@ std::string header_field(const std::string& header, const std::string& key,
   const std::regex field("'" + key + "'\\s*:\\s*" + pattern);
   std::smatch match;
   if (!std::regex_search(header, match, field)) {
-    throw InputError(fmt::format("npy file {}: header has no readable {} ({})", quoted(source),
-                                 quoted(key), header));
+    throw InputError(fmt::format("npy file {}: header has no readable {} ({})", in_quotes(source),
+                                 in_quotes(key), header));
   }
   return match[1].str();
 }
@@ -112,11 +112,11 @@ NpyArray NpyArray::from_int64(std::vector<std::int64_t> shape,
 NpyArray read_npy(const std::filesystem::path& path) {
   const std::string source = path.string();
   std::ifstream in(path, std::ios::binary);
-  check_input(static_cast<bool>(in), "npy file " + quoted(source) + " cannot be opened");
+  check_input(static_cast<bool>(in), "npy file " + in_quotes(source) + " cannot be opened");
   char preamble[10] = {};
   in.read(preamble, sizeof(preamble));
   check_input(in.gcount() == 10 && std::memcmp(preamble, kMagic, kMagicLength) == 0,
-              "npy file " + quoted(source) + " is not a NumPy .npy file (bad magic string)");
+              "npy file " + in_quotes(source) + " is not a NumPy .npy file (bad magic string)");
   const int major = static_cast<unsigned char>(preamble[6]);
   std::size_t header_length = 0;
   if (major == 1) {
@@ -131,16 +131,16 @@ NpyArray read_npy(const std::filesystem::path& path) {
                     (static_cast<std::size_t>(extra[1]) << 24);
   } else {
     throw InputError(
-        fmt::format("npy file {}: unsupported format version {}", quoted(source), major));
+        fmt::format("npy file {}: unsupported format version {}", in_quotes(source), major));
   }
   std::string header(header_length, '\0');
   in.read(header.data(), static_cast<std::streamsize>(header_length));
   check_input(static_cast<std::size_t>(in.gcount()) == header_length,
-              "npy file " + quoted(source) + " is truncated inside its header");
+              "npy file " + in_quotes(source) + " is truncated inside its header");
   NpyArray array;
   array.dtype = parse_descr(header_field(header, "descr", "'([^']*)'", source), source);
   const std::string fortran = header_field(header, "fortran_order", "(True|False)", source);
-  check_input(fortran == "False", "npy file " + quoted(source) +
+  check_input(fortran == "False", "npy file " + in_quotes(source) +
                                       " is in Fortran order (expected C order; save it with "
                                       "numpy.ascontiguousarray)");
   array.shape = parse_shape(header_field(header, "shape", "\\(([^)]*)\\)", source), source);
@@ -149,14 +149,14 @@ NpyArray read_npy(const std::filesystem::path& path) {
   in.read(reinterpret_cast<char*>(array.bytes.data()), static_cast<std::streamsize>(expected));
   check_input(static_cast<std::size_t>(in.gcount()) == expected,
               fmt::format("npy file {} is truncated: expected {} data bytes (got {})",
-                          quoted(source), expected, in.gcount()));
+                          in_quotes(source), expected, in.gcount()));
   return array;
 }
 
 void write_npy(const std::filesystem::path& path, const NpyArray& array) {
   check_input(
       array.bytes.size() == static_cast<std::size_t>(array.numel()) * dtype_size(array.dtype),
-      "write_npy: " + quoted(path.string()) + ": byte count does not match the shape");
+      "write_npy: " + in_quotes(path.string()) + ": byte count does not match the shape");
   std::string shape_text;
   for (std::size_t i = 0; i < array.shape.size(); ++i) {
     shape_text += (i == 0 ? "" : ", ") + std::to_string(array.shape[i]);
@@ -190,7 +190,7 @@ void write_npy(const std::filesystem::path& path, const NpyArray& array) {
     out.write(reinterpret_cast<const char*>(array.bytes.data()),
               static_cast<std::streamsize>(array.bytes.size()));
     out.close();
-    check_input(static_cast<bool>(out), "cannot write npy file " + quoted(tmp.string()));
+    check_input(static_cast<bool>(out), "cannot write npy file " + in_quotes(tmp.string()));
   });
 }
 

@@ -1,0 +1,168 @@
+// Commands on a finished run folder:
+//   paradigms eval RUN_DIR [--split test|valid|train] [--checkpoint best|last]
+//   paradigms predict RUN_DIR AUDIO... [--top K] [--json]
+//   paradigms export RUN_DIR --out model.pt [--checkpoint best|last]
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include <torch/csrc/jit/serialization/pickle.h>
+#include <torch/torch.h>
+
+#include "paradigms/audio/load.h"
+#include "paradigms/cli/run_setup.h"
+#include "paradigms/core/error.h"
+#include "paradigms/core/files.h"
+#include "paradigms/train/checkpoint.h"
+
+namespace fs = std::filesystem;
+
+namespace paradigms::cli {
+namespace {
+
+struct RunArgs {
+  std::string run_dir, split = "test", checkpoint = "best", out;
+  std::vector<std::string> audio;
+  int top = 3;
+  bool json = false;
+};
+
+PreparedRun open_run(const RunArgs& args, const GlobalOptions& global) {
+  prepare_run(global);
+  PreparedRun run = prepare_run_from_config(run_dir_config(args.run_dir), global);
+  train::load_checkpoint(run_checkpoint(args.run_dir, args.checkpoint), *run.paradigm);
+  return run;
+}
+
+int run_eval(const RunArgs& args, const GlobalOptions& global) {
+  PreparedRun run = open_run(args, global);
+  const data::Split split = data::parse_split(args.split, "--split");
+  const nlohmann::json metrics = run.paradigm->evaluate(split);
+  check_input(!metrics.empty(), "--split " + args.split + ": the split has no item");
+  std::cout << metrics.dump(2) << "\n";
+  return 0;
+}
+
+// Probabilities (or values) of one file: the mean over consecutive crops covering it.
+torch::Tensor predict_file(PreparedRun& run, const std::string& path) {
+  const auto sample_rate = static_cast<int>(run.config.frontend.sample_rate);
+  const audio::MonoAudio audio = audio::load_mono(path, sample_rate);
+  const torch::Tensor features = (*run.frontend)(torch::tensor(audio.samples)).to(torch::kCPU);
+  const std::int64_t length = run.examples->crop_frames(), frames = features.size(1);
+  std::vector<torch::Tensor> windows;
+  for (std::int64_t start = 0; start == 0 || start < frames; start += length) {
+    const std::int64_t begin = std::max<std::int64_t>(0, std::min(start, frames - length));
+    windows.push_back(data::crop(features.narrow(1, begin, std::min(length, frames - begin)),
+                                 length, data::CropMode::Center));
+  }
+  const torch::Tensor outputs = run.paradigm->predict_features(torch::stack(windows));
+  switch (run.examples->target_kind()) {
+    case data::TargetKind::SingleLabel: return torch::softmax(outputs, 1).mean(0);
+    case data::TargetKind::MultiLabel: return torch::sigmoid(outputs).mean(0);
+    case data::TargetKind::Regression: return outputs.mean(0);
+  }
+  return outputs.mean(0);
+}
+
+int run_predict(const RunArgs& args, const GlobalOptions& global) {
+  PreparedRun run = open_run(args, global);
+  nlohmann::json all = nlohmann::json::array();
+  int failures = 0;
+  for (const auto& path : args.audio) {
+    torch::Tensor scores;
+    try {
+      scores = predict_file(run, path);
+    } catch (const InputError& error) {
+      spdlog::warn("{}", error.what());
+      ++failures;
+      continue;
+    }
+    nlohmann::json entry = {{"path", path}};
+    if (run.examples->target_kind() == data::TargetKind::Regression) {
+      entry["value"] = scores[0].item<double>();
+      if (!args.json) std::cout << path << "\t" << scores[0].item<double>() << "\n";
+    } else {
+      const auto k = std::min<std::int64_t>(args.top, scores.size(0));
+      const auto top = scores.topk(k);
+      nlohmann::json classes = nlohmann::json::array();
+      if (!args.json) std::cout << path << "\n";
+      for (std::int64_t i = 0; i < k; ++i) {
+        const auto index = std::get<1>(top)[i].item<std::int64_t>();
+        const double probability = std::get<0>(top)[i].item<double>();
+        const std::string& name = run.examples->class_names().at(std::size_t(index));
+        classes.push_back({{"class", name}, {"probability", probability}});
+        if (!args.json) std::cout << fmt::format("  {:<28} {:.4f}\n", name, probability);
+      }
+      entry["top"] = classes;
+    }
+    all.push_back(entry);
+  }
+  if (args.json) std::cout << all.dump(2) << "\n";
+  return failures == int(args.audio.size()) ? 1 : 0;
+}
+
+int run_export(const RunArgs& args, const GlobalOptions& global) {
+  prepare_run(global);
+  const fs::path checkpoint = run_checkpoint(args.run_dir, args.checkpoint);
+  PreparedRun run = prepare_run_from_config(run_dir_config(args.run_dir), global);
+  train::load_checkpoint(checkpoint, *run.paradigm);
+  // Names as the equivalent torch.nn modules give them, so Python's torch.load gets a
+  // ready state dict.
+  c10::Dict<std::string, at::Tensor> state;
+  auto& model = *run.paradigm->model();
+  for (const auto& item : model.named_parameters()) {
+    state.insert(item.key(), item.value().detach().to(torch::kCPU));
+  }
+  for (const auto& item : model.named_buffers()) {
+    state.insert(item.key(), item.value().detach().to(torch::kCPU));
+  }
+  const std::vector<char> bytes = torch::pickle_save(c10::IValue(state));
+  write_text_atomically(args.out, std::string(bytes.begin(), bytes.end()));
+  spdlog::info("wrote {} tensors to {}", state.size(), args.out);
+  return 0;
+}
+
+template <typename Run>
+void bind(CLI::App* command, std::shared_ptr<RunArgs> args, std::shared_ptr<GlobalOptions> global,
+          Run run) {
+  command->callback([args, global, run] {
+    const int code = run(*args, *global);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace
+
+void add_run_commands(CLI::App& app, std::shared_ptr<GlobalOptions> global) {
+  auto eval_args = std::make_shared<RunArgs>();
+  CLI::App* eval = app.add_subcommand("eval", "Evaluate a trained run on a split");
+  eval->add_option("run_dir", eval_args->run_dir, "run folder")->required();
+  eval->add_option("--split", eval_args->split, "test, valid or train")->capture_default_str();
+  eval->add_option("--checkpoint", eval_args->checkpoint, "best or last")->capture_default_str();
+  bind(eval, eval_args, global, run_eval);
+
+  auto predict_args = std::make_shared<RunArgs>();
+  CLI::App* predict = app.add_subcommand("predict", "Top classes of audio files");
+  predict->add_option("run_dir", predict_args->run_dir, "run folder")->required();
+  predict->add_option("audio", predict_args->audio, "audio files")->required();
+  predict->add_option("--top", predict_args->top, "classes to show")->capture_default_str();
+  predict->add_flag("--json", predict_args->json, "print JSON");
+  predict->add_option("--checkpoint", predict_args->checkpoint, "best or last")
+      ->capture_default_str();
+  bind(predict, predict_args, global, run_predict);
+
+  auto export_args = std::make_shared<RunArgs>();
+  CLI::App* exporter = app.add_subcommand(
+      "export", "Write the weights as a state dict that Python's torch.load reads");
+  exporter->add_option("run_dir", export_args->run_dir, "run folder")->required();
+  exporter->add_option("--out", export_args->out, "output file, e.g. model.pt")->required();
+  exporter->add_option("--checkpoint", export_args->checkpoint, "best or last")
+      ->capture_default_str();
+  bind(exporter, export_args, global, run_export);
+}
+
+}  // namespace paradigms::cli

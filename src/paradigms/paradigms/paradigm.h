@@ -1,0 +1,70 @@
+#pragma once
+// The interface every training paradigm implements, so one trainer runs them all.
+//
+// A paradigm owns its models and optimizers (a classifier and its optimizer; a GAN's
+// generator and discriminator with one optimizer each), and performs one optimisation step
+// itself, which leaves room for custom steps (alternating updates, several losses). The
+// trainer owns everything around the steps: epochs, the order of items, learning-rate
+// schedules, validation, early stopping, checkpoints and logs.
+//
+// Plugging in a paradigm: subclass Paradigm, return the named modules and optimizers (they
+// are checkpointed and exported under those names), implement train_step over the item
+// indices the trainer hands over, evaluate for validation/test metrics and, for generative
+// paradigms, sample.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <torch/nn/module.h>
+#include <torch/optim/optimizer.h>
+
+#include "paradigms/data/dataset.h"
+
+namespace paradigms {
+
+using NamedModules = std::vector<std::pair<std::string, std::shared_ptr<torch::nn::Module>>>;
+using NamedOptimizers = std::vector<std::pair<std::string, torch::optim::Optimizer*>>;
+
+/// What one optimisation step reports: named losses (the first is the one watched for NaN).
+struct StepResult {
+  std::vector<std::pair<std::string, double>> losses;
+  std::int64_t samples = 0;
+};
+
+class Paradigm {
+ public:
+  virtual ~Paradigm() = default;
+
+  virtual std::string name() const = 0;
+  /// Every module to checkpoint and export, by name.
+  virtual NamedModules modules() = 0;
+  /// Every optimizer with its base learning rate, by name (schedules scale the base).
+  virtual NamedOptimizers optimizers() = 0;
+  virtual double base_learning_rate(const std::string& optimizer) const = 0;
+
+  /// The items one epoch draws its steps from.
+  virtual std::vector<std::size_t> train_items() const = 0;
+  /// One optimisation step over `micro_batches` (gradients accumulated over them); `rng`
+  /// drives the data randomness of this step (crops, augmentations).
+  virtual StepResult train_step(const std::vector<std::vector<std::size_t>>& micro_batches,
+                                std::mt19937_64& rng) = 0;
+  /// Metrics of `split` as a flat JSON object of numbers (plus optional nested details).
+  virtual nlohmann::json evaluate(data::Split split) = 0;
+  /// Writes reports for `split` (confusion matrix, ...) into `dir`.
+  virtual void write_reports(data::Split split, const std::filesystem::path& dir) {}
+
+  /// Generative paradigms draw `count` samples; others throw.
+  virtual bool generative() const { return false; }
+  virtual at::Tensor sample(std::int64_t count);
+
+  /// Train or eval mode for every module.
+  void set_training(bool training);
+};
+
+}  // namespace paradigms

@@ -1,0 +1,59 @@
+#pragma once
+// Supervised learning: input x with ground truth y, empirical risk minimisation.
+// Multi-class: softmax + cross-entropy; binary and multi-label: one sigmoid per class +
+// binary cross-entropy on logits; regression: one output + MSE/MAE/Huber. The target kind
+// comes from the dataset.
+
+#include <memory>
+
+#include "paradigms/losses/supervised_loss.h"
+#include "paradigms/models/classifier.h"
+#include "paradigms/optim/optimizers.h"
+#include "paradigms/paradigms/paradigm.h"
+#include "paradigms/train/examples.h"
+
+namespace paradigms {
+
+struct SupervisedOptions {
+  models::ModelOptions model;             ///< architecture
+  losses::SupervisedLossOptions loss;     ///< kind is replaced by the target kind's default
+                                          ///< unless explicitly set for regression
+  optim::OptimizerOptions optimizer;      ///< algorithm and hyper-parameters
+  double grad_clip_norm = 0.0;            ///< clip the global gradient norm (0: off)
+  std::int64_t eval_batch_size = 256;     ///< items per forward pass in evaluation
+};
+
+class SupervisedParadigm : public Paradigm {
+ public:
+  SupervisedParadigm(std::shared_ptr<const train::Examples> examples, SupervisedOptions options,
+                     c10::Device device);
+
+  std::string name() const override { return "supervised"; }
+  NamedModules modules() override;
+  NamedOptimizers optimizers() override;
+  double base_learning_rate(const std::string& optimizer) const override;
+  std::vector<std::size_t> train_items() const override;
+  StepResult train_step(const std::vector<std::vector<std::size_t>>& micro_batches,
+                        std::mt19937_64& rng) override;
+  nlohmann::json evaluate(data::Split split) override;
+  void write_reports(data::Split split, const std::filesystem::path& dir) override;
+
+  models::Classifier& model() { return model_; }
+  const train::Examples& examples() const { return *examples_; }
+  /// Outputs [N, K] for `indices` (eval mode, centred crops), on the CPU.
+  at::Tensor predict(const std::vector<std::size_t>& indices);
+  /// Outputs for features [B, C, L] already cropped.
+  at::Tensor predict_features(const at::Tensor& features);
+
+ private:
+  std::shared_ptr<const train::Examples> examples_;
+  SupervisedOptions options_;
+  c10::Device device_;
+  models::Classifier model_{nullptr};
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+};
+
+/// The loss kind a target kind uses unless the config says otherwise.
+losses::SupervisedLossKind default_loss(data::TargetKind kind);
+
+}  // namespace paradigms
