@@ -14,12 +14,18 @@
 #include <torch/version.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <iostream>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "paradigms/core/error.h"
 #include "paradigms/core/threads.h"
@@ -41,17 +47,23 @@ struct BenchArgs {
   int threads = 2;
   int interop_threads = 0;
   std::uint64_t seed = 0;
+  // Experiments, off by default (the default measures the library as the trainer runs it).
+  bool channels_last = false;  // conv weights, hence activations, in NHWC
+  bool tune_malloc = false;    // keep freed heap memory instead of returning it to the kernel
+  double dropout = -1.0;       // override the encoder's dropout (< 0: the config's 0.1)
 };
 
 // The model, loss and optimizer of configs/notes_family.yaml (the library defaults, spelled
-// out so that a change of default does not silently change what is measured).
-paradigms::SupervisedOptions notes_family_options() {
+// out so that a change of default does not silently change what is measured), with the
+// --dropout experiment applied.
+paradigms::SupervisedOptions notes_family_options(const BenchArgs& args) {
   paradigms::SupervisedOptions options;
   options.model.encoder.kind = paradigms::models::EncoderKind::Conv2d;
   options.model.encoder.channels = {16, 32, 64, 128};
   options.model.encoder.kernel_size = 3;
   options.model.encoder.pool_size = 2;
   options.model.encoder.dropout = 0.1;
+  if (args.dropout >= 0) options.model.encoder.dropout = args.dropout;
   options.model.pooling = paradigms::models::PoolingKind::Mean;
   options.loss.kind = paradigms::losses::SupervisedLossKind::CrossEntropy;
   options.loss.label_smoothing = 0.0;
@@ -87,9 +99,11 @@ class StepRunner {
     batching_.batch_size = args.batch_size;
   }
 
-  std::int64_t run(std::int64_t steps, double* last_loss) {
+  /// Runs `steps` steps; appends each step's wall time to `step_s` when given.
+  std::int64_t run(std::int64_t steps, double* last_loss, std::vector<double>* step_s = nullptr) {
     std::int64_t samples = 0;
     for (std::int64_t s = 0; s < steps; ++s) {
+      const auto start = Clock::now();
       if (next_ == plan_.size()) {
         plan_ = paradigms::train::plan_epoch(items_, batching_, args_.seed, epoch_++);
         next_ = 0;
@@ -100,6 +114,7 @@ class StepRunner {
       ++step_;
       samples += result.samples;
       *last_loss = result.losses.front().second;
+      if (step_s) step_s->push_back(std::chrono::duration<double>(Clock::now() - start).count());
     }
     return samples;
   }
@@ -115,6 +130,35 @@ class StepRunner {
   std::uint64_t step_ = 0;
 };
 
+// NHWC conv weights make mkldnn convolutions return NHWC activations, which batch-norm and
+// max-pool then process in their vectorised channels-last kernels. set_data keeps each
+// parameter's identity, so the optimizer built on them is still attached.
+void use_channels_last(torch::nn::Module& model) {
+  torch::NoGradGuard no_grad;
+  for (auto& parameter : model.parameters()) {
+    if (parameter.dim() == 4) {
+      parameter.set_data(parameter.contiguous(torch::MemoryFormat::ChannelsLast));
+    }
+  }
+}
+
+// glibc returns the top of the heap to the kernel once 128 KiB are free there, and serves
+// blocks over a (dynamic) threshold with fresh mmaps, so every step page-faults its
+// activations (tens of MB) in again. Large thresholds keep that memory in the process.
+void tune_malloc() {
+#if defined(__GLIBC__)
+  constexpr int trim_threshold_bytes = 1 << 30;
+  constexpr int mmap_threshold_bytes = 32 << 20;  // glibc's largest accepted value on 64 bits
+  constexpr int top_pad_bytes = 64 << 20;
+  paradigms::check_input(mallopt(M_TRIM_THRESHOLD, trim_threshold_bytes) == 1 &&
+                             mallopt(M_MMAP_THRESHOLD, mmap_threshold_bytes) == 1 &&
+                             mallopt(M_TOP_PAD, top_pad_bytes) == 1,
+                         "--tune-malloc: mallopt refused a setting");
+#else
+  throw paradigms::InputError("--tune-malloc: needs glibc's mallopt");
+#endif
+}
+
 int run_bench(const BenchArgs& args) {
   paradigms::check_input(args.steps >= 1,
                          "--steps must be >= 1 (got " + std::to_string(args.steps) + ")");
@@ -125,17 +169,28 @@ int run_bench(const BenchArgs& args) {
   const int threads = paradigms::set_torch_threads(args.threads);
   // Inter-op threads can only be set once, before any parallel work, hence here.
   if (args.interop_threads > 0) torch::set_num_interop_threads(args.interop_threads);
+  if (args.tune_malloc) tune_malloc();
   torch::manual_seed(args.seed);
 
   const auto examples = load_examples(args);
-  paradigms::SupervisedParadigm paradigm(examples, notes_family_options(), c10::Device("cpu"));
+  paradigms::SupervisedParadigm paradigm(examples, notes_family_options(args),
+                                         c10::Device("cpu"));
+  if (args.channels_last) use_channels_last(*paradigm.model());
   StepRunner runner(paradigm, args);
   double loss = 0;
   runner.run(args.warmup, &loss);
 
+  std::vector<double> step_s;
+  step_s.reserve(std::size_t(args.steps));
+  const std::clock_t cpu_start = std::clock();
   const auto start = Clock::now();
-  const std::int64_t samples = runner.run(args.steps, &loss);
+  const std::int64_t samples = runner.run(args.steps, &loss, &step_s);
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const double cpu_s = double(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  // The median step resists the bursts of other work on a shared machine.
+  std::nth_element(step_s.begin(), step_s.begin() + std::ptrdiff_t(step_s.size() / 2),
+                   step_s.end());
+  const double median_step_s = step_s[step_s.size() / 2];
 
   const nlohmann::json line = {{"impl", "cpp"},
                                {"samples_per_s", double(samples) / seconds},
@@ -146,9 +201,15 @@ int run_bench(const BenchArgs& args) {
                                {"warmup", args.warmup},
                                {"samples", samples},
                                {"seconds", seconds},
+                               {"cpu_s", cpu_s},
+                               {"median_step_ms", median_step_s * 1e3},
+                               {"median_samples_per_s", double(args.batch_size) / median_step_s},
                                {"items", examples->split(paradigms::data::Split::Train).size()},
                                {"last_loss", loss},
-                               {"torch", TORCH_VERSION}};
+                               {"torch", TORCH_VERSION},
+                               {"channels_last", args.channels_last},
+                               {"tune_malloc", args.tune_malloc},
+                               {"dropout", args.dropout >= 0 ? args.dropout : 0.1}};
   std::cout << line.dump() << std::endl;
   return 0;
 }
@@ -169,6 +230,9 @@ int main(int argc, char** argv) {
   app.add_option("--interop-threads", args.interop_threads, "inter-op threads (0: libtorch's)")
       ->capture_default_str();
   app.add_option("--seed", args.seed, "item order, dropout and init")->capture_default_str();
+  app.add_flag("--channels-last", args.channels_last, "experiment: NHWC conv weights");
+  app.add_flag("--tune-malloc", args.tune_malloc, "experiment: keep freed memory (mallopt)");
+  app.add_option("--dropout", args.dropout, "experiment: encoder dropout (default: 0.1)");
   CLI11_PARSE(app, argc, argv);
   try {
     return run_bench(args);

@@ -14,6 +14,7 @@ Needs torch and numpy (Debian's python3-torch and python3-numpy for /usr/bin/pyt
 """
 
 import argparse
+import ctypes
 import json
 import math
 import sys
@@ -85,11 +86,26 @@ def parse_args(argv):
     parser.add_argument("--interop-threads", type=int, default=0,
                         help="inter-op threads (0: torch's)")
     parser.add_argument("--seed", type=int, default=0, help="item order, dropout and init")
+    # Experiments, off by default, mirroring those of bench_train.
+    parser.add_argument("--channels-last", action="store_true",
+                        help="experiment: model.to(memory_format=torch.channels_last)")
+    parser.add_argument("--tune-malloc", action="store_true",
+                        help="experiment: keep freed memory (glibc mallopt through ctypes)")
+    parser.add_argument("--dropout", type=float, default=0.1, help="experiment: encoder dropout")
     args = parser.parse_args(argv)
     if args.steps < 1 or args.warmup < 0 or args.batch_size < 1 or args.threads < 1:
         parser.error(f"expected --steps >= 1, --warmup >= 0, --batch-size >= 1, --threads >= 1 "
                      f"(got {args.steps}, {args.warmup}, {args.batch_size}, {args.threads})")
     return args
+
+
+def tune_malloc():
+    """The mallopt settings of bench_train --tune-malloc (see there for why)."""
+    libc = ctypes.CDLL("libc.so.6")
+    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
+    settings = ((m_trim_threshold, 1 << 30), (m_mmap_threshold, 32 << 20), (m_top_pad, 64 << 20))
+    if not all(libc.mallopt(option, value) == 1 for option, value in settings):
+        raise RuntimeError("--tune-malloc: mallopt refused a setting")
 
 
 def load_data(features_path, labels_path):
@@ -120,9 +136,11 @@ class StepRunner:
             self.epoch += 1
         return self.batches.pop()
 
-    def run(self, steps):
+    def run(self, steps, step_s=None):
+        """Runs `steps` steps; appends each step's wall time to `step_s` when given."""
         samples, loss_value = 0, math.nan
         for _ in range(steps):
+            start = time.perf_counter()
             indices = self.next_batch()
             torch.manual_seed(self.seed * 1000003 + self.step)
             self.step += 1
@@ -137,6 +155,8 @@ class StepRunner:
             if math.isfinite(loss_value):
                 self.optimizer.step()
             samples += len(indices)
+            if step_s is not None:
+                step_s.append(time.perf_counter() - start)
         return samples, loss_value
 
 
@@ -145,18 +165,27 @@ def main(argv):
     torch.set_num_threads(args.threads)
     if args.interop_threads > 0:
         torch.set_num_interop_threads(args.interop_threads)
+    if args.tune_malloc:
+        tune_malloc()
     torch.manual_seed(args.seed)
 
     features, labels, classes = load_data(args.features, args.labels)
-    model = Classifier(classes)
+    model = Classifier(classes, dropout=args.dropout)
+    if args.channels_last:
+        model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.002, betas=(0.9, 0.999), eps=1e-8,
                                  weight_decay=1e-4)
     runner = StepRunner(model, optimizer, features, labels, args.batch_size, args.seed)
     runner.run(args.warmup)
 
+    step_s = []
+    cpu_start = time.process_time()
     start = time.perf_counter()
-    samples, loss_value = runner.run(args.steps)
+    samples, loss_value = runner.run(args.steps, step_s)
     seconds = time.perf_counter() - start
+    cpu_s = time.process_time() - cpu_start
+    # The median step resists the bursts of other work on a shared machine.
+    median_step_s = float(np.median(step_s))
 
     print(json.dumps({
         "impl": "python",
@@ -168,9 +197,15 @@ def main(argv):
         "warmup": args.warmup,
         "samples": samples,
         "seconds": seconds,
+        "cpu_s": cpu_s,
+        "median_step_ms": median_step_s * 1e3,
+        "median_samples_per_s": args.batch_size / median_step_s,
         "items": len(labels),
         "last_loss": loss_value,
         "torch": torch.__version__,
+        "channels_last": args.channels_last,
+        "tune_malloc": args.tune_malloc,
+        "dropout": args.dropout,
     }), flush=True)
 
 

@@ -139,8 +139,9 @@ void add_train_command(CLI::App& app, std::shared_ptr<GlobalOptions> global) {
   auto args = std::make_shared<TrainArgs>();
   CLI::App* command = app.add_subcommand("train", "Train a model from a YAML config");
   command->add_option("config", args->config, "YAML config (see configs/)");
+  // One value per --set, so `--set a=1 CONFIG` leaves CONFIG to the positional argument.
   command->add_option("--set", args->overrides, "override a config value: key.path=value")
-      ->take_all();
+      ->allow_extra_args(false);
   command->add_option("--out", args->out, "run folder (default runs/<config>-<time>)");
   command->add_option("--resume", args->resume, "continue the run in this folder");
   command->add_option("--seed", args->seed, "override train.seed");

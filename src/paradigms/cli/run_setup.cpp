@@ -80,6 +80,9 @@ PreparedRun prepare_run_from_config(const config::RunConfig& config, const Globa
                run.examples->split(data::Split::Train).size(),
                run.examples->split(data::Split::Valid).size(),
                run.examples->split(data::Split::Test).size(), run.examples->crop_frames());
+  // libtorch seeds its default generator from the OS: seed it, so the initial weights (and
+  // with them the whole run) depend on train.seed only.
+  torch::manual_seed(train::mix_seed(config.trainer.seed, 3));
   run.paradigm =
       std::make_unique<SupervisedParadigm>(run.examples, run.config.supervised, device);
   std::ostringstream model_text;
