@@ -1,12 +1,13 @@
 # paradigms: set-up, build, tests and the main job.
 #   make setup run    install Debian packages (as root, or via sudo), build, render the notes
-#                     dataset and extract its features
+#                     dataset and train the main job (instrument family) on it
 #   make setup test   install, build, run the test suite
 
 BUILD ?= build
 JOBS ?= 2
 BUILD_TYPE ?= Release
 NOTES_DIR ?= data/notes
+RUN_DIR ?= runs/notes_family-$(shell date +%Y%m%d-%H%M%S)
 
 # Every Debian package the build, the tests and the main job need.
 PACKAGES := cmake g++ make pkg-config ccache \
@@ -43,8 +44,8 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 run: build
-	$(BUILD)/paradigms data notes --out $(NOTES_DIR)
-	$(BUILD)/paradigms data info $(NOTES_DIR)
+	$(BUILD)/paradigms data notes --out $(NOTES_DIR) --no-features
+	$(BUILD)/paradigms train configs/notes_family.yaml --out $(RUN_DIR)
 
 bench: build
 	$(BUILD)/bench/bench_frontend --benchmark_counters_tabular=true

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/version.h>
 
 #include <CLI/CLI.hpp>
@@ -51,6 +52,7 @@ struct BenchArgs {
   bool channels_last = false;  // conv weights, hence activations, in NHWC
   bool tune_malloc = false;    // keep freed heap memory instead of returning it to the kernel
   double dropout = -1.0;       // override the encoder's dropout (< 0: the config's 0.1)
+  std::string profile_trace;   // write a chrome://tracing file of the timed steps
 };
 
 // The model, loss and optimizer of configs/notes_family.yaml (the library defaults, spelled
@@ -131,13 +133,17 @@ class StepRunner {
 };
 
 // NHWC conv weights make mkldnn convolutions return NHWC activations, which batch-norm and
-// max-pool then process in their vectorised channels-last kernels. set_data keeps each
-// parameter's identity, so the optimizer built on them is still attached.
+// max-pool then process in their vectorised channels-last kernels. The first block's weight
+// [16, 1, k, k] counts as channels-last contiguous already, so contiguous(ChannelsLast) would
+// leave its NCHW strides (and that block's activations NCHW): copy into NHWC strides instead,
+// as Python's module.to(memory_format=...) does. set_data keeps each parameter's identity, so
+// the optimizer built on them stays attached.
 void use_channels_last(torch::nn::Module& model) {
   torch::NoGradGuard no_grad;
   for (auto& parameter : model.parameters()) {
     if (parameter.dim() == 4) {
-      parameter.set_data(parameter.contiguous(torch::MemoryFormat::ChannelsLast));
+      parameter.set_data(
+          torch::empty_like(parameter, torch::MemoryFormat::ChannelsLast).copy_(parameter));
     }
   }
 }
@@ -184,7 +190,13 @@ int run_bench(const BenchArgs& args) {
   step_s.reserve(std::size_t(args.steps));
   const std::clock_t cpu_start = std::clock();
   const auto start = Clock::now();
-  const std::int64_t samples = runner.run(args.steps, &loss, &step_s);
+  std::int64_t samples = 0;
+  if (args.profile_trace.empty()) {
+    samples = runner.run(args.steps, &loss, &step_s);
+  } else {
+    torch::autograd::profiler::RecordProfile profile(args.profile_trace);
+    samples = runner.run(args.steps, &loss, &step_s);
+  }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const double cpu_s = double(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   // The median step resists the bursts of other work on a shared machine.
@@ -233,6 +245,8 @@ int main(int argc, char** argv) {
   app.add_flag("--channels-last", args.channels_last, "experiment: NHWC conv weights");
   app.add_flag("--tune-malloc", args.tune_malloc, "experiment: keep freed memory (mallopt)");
   app.add_option("--dropout", args.dropout, "experiment: encoder dropout (default: 0.1)");
+  app.add_option("--profile-trace", args.profile_trace,
+                 "write a chrome://tracing file of the timed steps (slows them)");
   CLI11_PARSE(app, argc, argv);
   try {
     return run_bench(args);

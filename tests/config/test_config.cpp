@@ -4,6 +4,9 @@
 
 #include "paradigms/config/data_config.h"
 #include "paradigms/config/frontend_config.h"
+#include "paradigms/config/run_config.h"
+
+#include <filesystem>
 #include "test_util.h"
 
 namespace paradigms::config {
@@ -71,6 +74,37 @@ TEST(DataConfig, NotesSectionAndValidation) {
                     ConfigError, "'data.notes.pitch_stp'", "did you mean 'pitch_step'?");
   EXPECT_THROW_WITH(read_data_spec(Section(YAML::Load("{split: {valid: 0.6, test: 0.5}}"), "data")),
                     ConfigError, "valid 0.6", "test 0.5");
+}
+
+}  // namespace
+}  // namespace paradigms::config
+
+namespace paradigms::config {
+namespace {
+
+TEST(ShippedConfigs, EveryFileInConfigsIsAValidRunConfig) {
+  std::size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(PARADIGMS_SOURCE_DIR "/configs")) {
+    if (entry.path().extension() != ".yaml") continue;
+    EXPECT_NO_THROW(read_run_config(load_yaml_file(entry.path().string()))) << entry.path();
+    ++checked;
+  }
+  EXPECT_GE(checked, 8u);
+}
+
+TEST(Overrides, SetNestedKeysAndRejectMalformedOnes) {
+  YAML::Node root = YAML::Load("train: {epochs: 3}\n");
+  apply_overrides(root, {"train.epochs=7", "optimizer.lr=0.5", "model.channels=[4, 8]"});
+  const RunConfig config = read_run_config(root);
+  EXPECT_EQ(config.trainer.epochs, 7);
+  EXPECT_EQ(config.supervised.optimizer.lr, 0.5);
+  EXPECT_EQ(config.supervised.model.encoder.channels, (std::vector<std::int64_t>{4, 8}));
+  EXPECT_THROW_WITH(apply_overrides(root, {"train.epochs"}), ConfigError, "key.path=value");
+  YAML::Node typo = YAML::Load("{}");
+  apply_overrides(typo, {"train.epoch=2"});
+  EXPECT_THROW_WITH(read_run_config(typo), ConfigError, "'train.epoch'", "did you mean 'epochs'?");
+  YAML::Node batch = YAML::Load("train: {batch_size: lots}");
+  EXPECT_THROW_WITH(read_run_config(batch), ConfigError, "train.batch_size", "`full`", "'lots'");
 }
 
 }  // namespace

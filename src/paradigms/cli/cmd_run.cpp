@@ -63,7 +63,7 @@ torch::Tensor predict_file(PreparedRun& run, const std::string& path) {
   switch (run.examples->target_kind()) {
     case data::TargetKind::SingleLabel: return torch::softmax(outputs, 1).mean(0);
     case data::TargetKind::MultiLabel: return torch::sigmoid(outputs).mean(0);
-    case data::TargetKind::Regression: return outputs.mean(0);
+    case data::TargetKind::Regression: return run.paradigm->to_target_units(outputs).mean(0);
   }
   return outputs.mean(0);
 }

@@ -77,6 +77,9 @@ int run_train(const TrainArgs& args, const GlobalOptions& global) {
   const fs::path run_dir = resuming ? fs::path(args.resume)
                            : args.out.empty() ? default_run_dir(config_path)
                                               : fs::path(args.out);
+  check_input(resuming || !fs::exists(run_dir / "config.yaml"),
+              "run folder " + in_quotes(run_dir.string()) +
+                  " already holds a run: continue it with --resume, or choose another --out");
   fs::create_directories(run_dir);
   const std::string config_yaml = config::to_yaml(config.source);
   if (!resuming) write_text_atomically(run_dir / "config.yaml", config_yaml);

@@ -10,7 +10,8 @@ const EnumNames<DataSource>& data_source_names() {
   static const EnumNames<DataSource> names = {{"notes", DataSource::Notes},
                                               {"folder", DataSource::Folder},
                                               {"csv", DataSource::Csv},
-                                              {"features", DataSource::Features}};
+                                              {"features", DataSource::Features},
+                                              {"chords", DataSource::Chords}};
   return names;
 }
 
@@ -18,7 +19,8 @@ const EnumNames<NotesLabel>& notes_label_names() {
   static const EnumNames<NotesLabel> names = {{"family", NotesLabel::Family},
                                               {"program", NotesLabel::Program},
                                               {"pitch", NotesLabel::Pitch},
-                                              {"velocity", NotesLabel::Velocity}};
+                                              {"velocity", NotesLabel::Velocity},
+                                              {"pitch_value", NotesLabel::PitchValue}};
   return names;
 }
 
@@ -72,12 +74,19 @@ data::DataSpec read_data_spec(Section section) {
   spec.columns.split = columns.get<std::string>("split", spec.columns.split);
   columns.finish();
   read_notes_spec(section.section("notes"), spec);
+  Section chords = section.section("chords");
+  spec.chords.count = chords.get<std::int64_t>("count", spec.chords.count);
+  spec.chords.min_notes = chords.get<int>("min_notes", spec.chords.min_notes);
+  spec.chords.max_notes = chords.get<int>("max_notes", spec.chords.max_notes);
+  spec.chords.seed = chords.get<std::uint64_t>("seed", spec.chords.seed);
+  chords.finish();
+  spec.chords.validate();
   section.finish();
   if (spec.duration_s <= 0) {
     throw ConfigError("config key " + in_quotes(section.key_path("duration_s")) +
                       ": expected a positive number of seconds");
   }
-  const bool needs_path = spec.source != DataSource::Notes;
+  const bool needs_path = spec.source != DataSource::Notes && spec.source != DataSource::Chords;
   if (needs_path && spec.path.empty()) {
     throw ConfigError("config key " + in_quotes(section.key_path("path")) + ": required for source " +
                       data::to_string(spec.source));

@@ -2,14 +2,15 @@
 // The `data:` section of a config.
 //
 //   data:
-//     source: notes            # notes | folder | csv | features
+//     source: notes            # notes | folder | csv | features | chords
 //     path: data/notes         # folder, manifest, features.npy; notes: render folder
 //     labels: labels.npy       # features only
 //     duration_s: 1.0          # crop length
 //     strict: false            # refuse the dataset at the first bad file
 //     split: {valid: 0.1, test: 0.1, seed: 0}      # items without a split
 //     columns: {path: path, label: label, target: target, split: split}   # csv
-//     notes:                   # notes only: render parameters, labels and held-out split
+//     chords: {count: 3000, min_notes: 2, max_notes: 3, seed: 0}   # chords: mixtures of notes
+//     notes:                   # notes and chords: render parameters (notes: labels, split)
 //       soundfont: /usr/share/sounds/sf2/FluidR3_GM.sf2
 //       sample_rate: 16000
 //       programs: [0, 1, ...]  # default all 128

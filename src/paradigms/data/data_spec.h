@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "paradigms/data/chords.h"
 #include "paradigms/data/csv_dataset.h"
 #include "paradigms/data/dataset.h"
 #include "paradigms/data/notes.h"
@@ -16,6 +17,7 @@ enum class DataSource {
   Folder,    ///< ROOT/<label>/**/<audio>
   Csv,       ///< a CSV manifest
   Features,  ///< features.npy [N, C, T] + labels.npy
+  Chords,    ///< multi-label mixtures of notes (labels: the families present)
 };
 
 const char* to_string(DataSource source);
@@ -27,6 +29,7 @@ struct DataSpec {
   CsvColumns columns;       ///< manifest column names, for Csv
   NotesOptions notes;       ///< render parameters, for Notes
   NotesDatasetOptions notes_dataset;  ///< labels and held-out split, for Notes
+  ChordsOptions chords;     ///< mixtures, for Chords (rendered from `notes`)
   SplitOptions split;                 ///< seeded split of items that have none (not for Notes)
   LoadOptions load;                   ///< strictness
   double duration_s = 1.0;            ///< fixed length of the training/evaluation crops

@@ -16,6 +16,7 @@ const char* to_string(DataSource source) {
     case DataSource::Folder: return "folder";
     case DataSource::Csv: return "csv";
     case DataSource::Features: return "features";
+    case DataSource::Chords: return "chords";
   }
   return "notes";
 }
@@ -53,6 +54,12 @@ Dataset load_dataset(const DataSpec& spec, const ProgressCallback& progress) {
     case DataSource::Folder: dataset = load_folder_dataset(spec.path, spec.load); break;
     case DataSource::Csv: dataset = load_csv_dataset(spec.path, spec.load, spec.columns); break;
     case DataSource::Features: dataset = load_feature_arrays(spec.path, spec.labels_path); break;
+    case DataSource::Chords: {
+      const std::string dir = spec.path.empty() ? default_notes_dir(spec.notes) : spec.path;
+      const NotesCollection notes = render_notes(spec.notes, dir, progress);
+      dataset = load_csv_dataset(mix_chords(notes, spec.chords, dir), spec.load);
+      break;
+    }
   }
   assign_splits(dataset, spec.split);
   return dataset;

@@ -141,8 +141,8 @@ double peak_of(const std::vector<float>& samples) {
 // means the folder is the user's, and nothing in it may be replaced.
 void refuse_foreign_folder(const std::string& dir) {
   if (!fs::exists(dir)) return;
-  const std::set<std::string> ours = {kNotesIndex, kNotesManifest, "audio", "features.npy",
-                                      "features.json"};
+  const std::set<std::string> ours = {kNotesIndex,     kNotesManifest, "audio",     "features.npy",
+                                      "features.json", "chords",       "chords.csv", "chords.key"};
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     if (ours.count(name) == 0 && name.find(".tmp.") == std::string::npos) {
@@ -316,7 +316,8 @@ NotesCollection render_notes(const NotesOptions& options, const std::string& dir
   { Synth probe(options); }  // fails early, once, when the soundfont does not load
   // The index goes first, so an interrupted render never looks complete; then everything
   // an earlier render with other parameters left.
-  for (const char* entry : {kNotesIndex, kNotesManifest, "audio", "features.npy", "features.json"}) {
+  for (const char* entry : {kNotesIndex, kNotesManifest, "audio", "features.npy", "features.json",
+                            "chords", "chords.csv", "chords.key"}) {
     fs::remove_all(fs::path(dir) / entry);
   }
   fs::create_directories(fs::path(dir) / "audio");

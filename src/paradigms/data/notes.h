@@ -81,7 +81,13 @@ std::vector<float> render_single_note(const NotesOptions& options, int program, 
                                       int velocity);
 
 /// Which label of a note a dataset uses.
-enum class NotesLabel { Family, Program, Pitch, Velocity };
+enum class NotesLabel {
+  Family,      ///< 16 GM families
+  Program,     ///< 128 GM programs
+  Pitch,       ///< the MIDI pitches present, as classes
+  Velocity,    ///< the velocities present, as classes
+  PitchValue,  ///< the MIDI pitch as a regression target
+};
 
 /// How the notes are split into train, valid and test.
 enum class NotesSplitBy {

@@ -48,6 +48,7 @@ const char* to_string(NotesLabel label) {
     case NotesLabel::Program: return "program";
     case NotesLabel::Pitch: return "pitch";
     case NotesLabel::Velocity: return "velocity";
+    case NotesLabel::PitchValue: return "pitch_value";
   }
   return "family";
 }
@@ -106,6 +107,7 @@ Dataset notes_dataset(const NotesCollection& notes, const NotesDatasetOptions& o
       break;
     case NotesLabel::Pitch: label_values.assign(pitches.begin(), pitches.end()); break;
     case NotesLabel::Velocity: label_values.assign(velocities.begin(), velocities.end()); break;
+    case NotesLabel::PitchValue: dataset.target_kind = TargetKind::Regression; break;
   }
   for (int value : label_values) dataset.class_names.push_back(std::to_string(value));
 
@@ -114,8 +116,13 @@ Dataset notes_dataset(const NotesCollection& notes, const NotesDatasetOptions& o
     item.path = note.path;
     item.target = note.pitch;
     item.split = split_of.at(options.split_by == NotesSplitBy::Pitch ? note.pitch : note.program);
+    if (options.label == NotesLabel::PitchValue) {
+      dataset.items.push_back(std::move(item));
+      continue;
+    }
     std::int64_t label = 0;
     switch (options.label) {
+      case NotesLabel::PitchValue: break;
       case NotesLabel::Family: label = program_family(note.program); break;
       case NotesLabel::Program: label = note.program; break;
       case NotesLabel::Pitch:

@@ -52,6 +52,19 @@ SupervisedParadigm::SupervisedParadigm(std::shared_ptr<const train::Examples> ex
   model_ = models::Classifier(options_.model, examples_->channels(), outputs);
   model_->to(device_);
   optimizer_ = optim::make_optimizer(model_->parameters(), options_.optimizer);
+  if (target == TargetKind::Regression) {
+    const torch::Tensor train_targets =
+        examples_->batch(examples_->split(data::Split::Train), data::CropMode::Center)
+            .targets.to(torch::kFloat64);
+    target_mean_ = train_targets.mean().item<double>();
+    const double spread = train_targets.numel() > 1 ? train_targets.std().item<double>() : 0.0;
+    target_scale_ = spread > 0 ? spread : 1.0;
+  }
+}
+
+at::Tensor SupervisedParadigm::standardize(const at::Tensor& targets) const {
+  if (examples_->target_kind() != TargetKind::Regression) return targets;
+  return (targets - target_mean_) / target_scale_;
 }
 
 NamedModules SupervisedParadigm::modules() { return {{"model", model_.ptr()}}; }
@@ -78,7 +91,7 @@ StepResult SupervisedParadigm::train_step(const std::vector<std::vector<std::siz
     const train::Batch batch = examples_->batch(micro, data::CropMode::Random, &rng);
     const torch::Tensor outputs = model_->forward(batch.inputs.to(device_));
     const torch::Tensor loss =
-        losses::supervised_loss(outputs, batch.targets.to(device_), options_.loss);
+        losses::supervised_loss(outputs, standardize(batch.targets).to(device_), options_.loss);
     // Each chunk's mean weighted by its share: the accumulated gradient is the full mean's.
     const double share = double(micro.size()) / double(total);
     (loss * share).backward();
@@ -109,6 +122,10 @@ at::Tensor SupervisedParadigm::predict(const std::vector<std::size_t>& indices) 
   return torch::cat(outputs);
 }
 
+at::Tensor SupervisedParadigm::predict_values(const std::vector<std::size_t>& indices) {
+  return to_target_units(predict(indices));
+}
+
 nlohmann::json SupervisedParadigm::evaluate(data::Split split) {
   const std::vector<std::size_t> indices = examples_->split(split);
   if (indices.empty()) return nlohmann::json::object();
@@ -117,7 +134,8 @@ nlohmann::json SupervisedParadigm::evaluate(data::Split split) {
   nlohmann::json metrics;
   {
     torch::NoGradGuard no_grad;
-    metrics["loss"] = losses::supervised_loss(outputs, targets, options_.loss).item<double>();
+    metrics["loss"] =
+        losses::supervised_loss(outputs, standardize(targets), options_.loss).item<double>();
   }
   metrics["items"] = indices.size();
   switch (examples_->target_kind()) {
@@ -130,7 +148,8 @@ nlohmann::json SupervisedParadigm::evaluate(data::Split split) {
       metrics.update(eval::multilabel_metrics(torch::sigmoid(outputs), targets).to_json());
       break;
     case TargetKind::Regression:
-      metrics.update(eval::regression_metrics(outputs.squeeze(1), targets).to_json());
+      metrics.update(
+          eval::regression_metrics(to_target_units(outputs).squeeze(1), targets).to_json());
       break;
   }
   return metrics;

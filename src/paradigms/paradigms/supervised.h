@@ -40,8 +40,16 @@ class SupervisedParadigm : public Paradigm {
 
   models::Classifier& model() { return model_; }
   const train::Examples& examples() const { return *examples_; }
-  /// Outputs [N, K] for `indices` (eval mode, centred crops), on the CPU.
+  /// Raw outputs [N, K] for `indices` (eval mode, centred crops), on the CPU.
   at::Tensor predict(const std::vector<std::size_t>& indices);
+  /// predict() in target units (regression outputs de-standardised).
+  at::Tensor predict_values(const std::vector<std::size_t>& indices);
+  /// Maps raw regression outputs to target units (identity otherwise).
+  at::Tensor to_target_units(const at::Tensor& outputs) const {
+    return examples_->target_kind() == data::TargetKind::Regression
+               ? outputs * target_scale_ + target_mean_
+               : outputs;
+  }
   /// Outputs for features [B, C, L] already cropped.
   at::Tensor predict_features(const at::Tensor& features);
 
@@ -51,6 +59,10 @@ class SupervisedParadigm : public Paradigm {
   c10::Device device_;
   models::Classifier model_{nullptr};
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  // Regression trains on targets standardised with the training split's mean and spread, so
+  // targets far from zero (MIDI pitch ~ 36-96) need no tuning of the output layer's init.
+  double target_mean_ = 0.0, target_scale_ = 1.0;
+  at::Tensor standardize(const at::Tensor& targets) const;
 };
 
 /// The loss kind a target kind uses unless the config says otherwise.
