@@ -11,7 +11,6 @@
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
-#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/version.h>
 
 #include <CLI/CLI.hpp>
@@ -24,8 +23,14 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+
 #if defined(__GLIBC__)
 #include <malloc.h>
+#endif
+#if __has_include(<torch/csrc/autograd/profiler_legacy.h>)
+#include <torch/csrc/autograd/profiler_legacy.h>
+#define BENCH_HAS_RECORD_PROFILE 1
 #endif
 
 #include "paradigms/core/error.h"
@@ -81,7 +86,7 @@ std::shared_ptr<const paradigms::train::Examples> load_examples(const BenchArgs&
   paradigms::data::Dataset dataset = paradigms::data::load_feature_arrays(args.features,
                                                                           args.labels);
   for (auto& item : dataset.items) item.split = paradigms::data::Split::Train;
-  const at::Tensor stacked = paradigms::data::load_npy(args.features);
+  const at::Tensor stacked = paradigms::data::to_tensor(*dataset.feature_array);
   std::vector<at::Tensor> features;
   features.reserve(dataset.items.size());
   for (std::int64_t row = 0; row < stacked.size(0); ++row) {
@@ -93,7 +98,7 @@ std::shared_ptr<const paradigms::train::Examples> load_examples(const BenchArgs&
 }
 
 // Steps in the trainer's order: epoch after epoch of seeded plans, the last batch of an epoch
-// possibly smaller. Returns the samples seen.
+// possibly smaller, torch's generator and the crop generator seeded from the step.
 class StepRunner {
  public:
   StepRunner(paradigms::SupervisedParadigm& paradigm, const BenchArgs& args)
@@ -101,7 +106,8 @@ class StepRunner {
     batching_.batch_size = args.batch_size;
   }
 
-  /// Runs `steps` steps; appends each step's wall time to `step_s` when given.
+  /// Runs `steps` steps and returns the samples seen; appends each step's wall time to
+  /// `step_s` when given.
   std::int64_t run(std::int64_t steps, double* last_loss, std::vector<double>* step_s = nullptr) {
     std::int64_t samples = 0;
     for (std::int64_t s = 0; s < steps; ++s) {
@@ -165,6 +171,14 @@ void tune_malloc() {
 #endif
 }
 
+// Minor page faults of the process so far: first touches of memory the allocator got anew
+// from the kernel.
+long minor_page_faults() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_minflt;
+}
+
 int run_bench(const BenchArgs& args) {
   paradigms::check_input(args.steps >= 1,
                          "--steps must be >= 1 (got " + std::to_string(args.steps) + ")");
@@ -188,17 +202,23 @@ int run_bench(const BenchArgs& args) {
 
   std::vector<double> step_s;
   step_s.reserve(std::size_t(args.steps));
+  const long faults_start = minor_page_faults();
   const std::clock_t cpu_start = std::clock();
   const auto start = Clock::now();
   std::int64_t samples = 0;
   if (args.profile_trace.empty()) {
     samples = runner.run(args.steps, &loss, &step_s);
   } else {
+#if defined(BENCH_HAS_RECORD_PROFILE)
     torch::autograd::profiler::RecordProfile profile(args.profile_trace);
     samples = runner.run(args.steps, &loss, &step_s);
+#else
+    throw paradigms::InputError("--profile-trace: this libtorch has no legacy profiler");
+#endif
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const double cpu_s = double(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  const long faults = minor_page_faults() - faults_start;
   // The median step resists the bursts of other work on a shared machine.
   std::nth_element(step_s.begin(), step_s.begin() + std::ptrdiff_t(step_s.size() / 2),
                    step_s.end());
@@ -214,6 +234,7 @@ int run_bench(const BenchArgs& args) {
                                {"samples", samples},
                                {"seconds", seconds},
                                {"cpu_s", cpu_s},
+                               {"page_faults_per_step", double(faults) / double(args.steps)},
                                {"median_step_ms", median_step_s * 1e3},
                                {"median_samples_per_s", double(args.batch_size) / median_step_s},
                                {"items", examples->split(paradigms::data::Split::Train).size()},

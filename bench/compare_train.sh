@@ -6,6 +6,7 @@
 #   cmake --build build -j2 --target bench_train paradigms
 #   bench/compare_train.sh                      # 2 threads, 200 steps after 20 warm-up steps
 #   THREADS=1 STEPS=100 WARMUP=10 ROUNDS=3 bench/compare_train.sh
+#   EXTRA="--channels-last --tune-malloc" OMP_WAIT_POLICY=passive bench/compare_train.sh
 #
 # Run from the repository root. Environment:
 #   THREADS  intra-op threads of both programs (default 2)
@@ -13,6 +14,10 @@
 #   WARMUP   untimed steps before them (default 20)
 #   ROUNDS   alternating cpp/python runs (default 1); the table shows the best of each, which
 #            is the figure least disturbed by other work on a shared machine
+#   EXTRA    experiment flags given to both programs (default none: the library as the trainer
+#            runs it, against plain PyTorch): --channels-last, --tune-malloc, --dropout P
+#   CPP_EXTRA, PY_EXTRA  flags for one program only, e.g. CPP_EXTRA="--channels-last
+#            --tune-malloc" measures those proposed library changes against plain PyTorch
 #   PYTHON   interpreter with torch and numpy (default /usr/bin/python3, Debian's)
 #   BUILD    build folder (default build)
 #
@@ -27,6 +32,9 @@ THREADS=${THREADS:-2}
 STEPS=${STEPS:-200}
 WARMUP=${WARMUP:-20}
 ROUNDS=${ROUNDS:-1}
+EXTRA=${EXTRA:-}
+CPP_EXTRA=${CPP_EXTRA:-}
+PY_EXTRA=${PY_EXTRA:-}
 PYTHON=${PYTHON:-/usr/bin/python3}
 BUILD=${BUILD:-build}
 DATA=data/notes
@@ -35,7 +43,8 @@ cd "$(dirname "$0")/.."
 BENCH="$BUILD/bench/bench_train"
 for binary in "$BENCH" "$BUILD/paradigms"; do
   if [[ ! -x "$binary" ]]; then
-    echo "compare_train.sh: $binary is missing (cmake --build $BUILD --target bench_train paradigms)" >&2
+    echo "compare_train.sh: $binary is missing" \
+      "(cmake --build $BUILD --target bench_train paradigms)" >&2
     exit 1
   fi
 done
@@ -62,14 +71,18 @@ fi
 
 args=(--features "$DATA/features.npy" --labels "$DATA/family.npy" --steps "$STEPS"
       --warmup "$WARMUP" --threads "$THREADS")
+# shellcheck disable=SC2206  # EXTRA is a list of flags, split on purpose
+args+=($EXTRA)
 results="$BUILD/bench/compare_train.jsonl"
 : >"$results"
 for ((round = 1; round <= ROUNDS; ++round)); do
-  "$BENCH" "${args[@]}" | tee -a "$results"
-  "$PYTHON" bench/train_python.py "${args[@]}" | tee -a "$results"
+  # shellcheck disable=SC2086  # flag lists, split on purpose
+  "$BENCH" "${args[@]}" $CPP_EXTRA | tee -a "$results"
+  # shellcheck disable=SC2086
+  "$PYTHON" bench/train_python.py "${args[@]}" $PY_EXTRA | tee -a "$results"
 done
 
-"$PYTHON" - "$results" <<'EOF'
+"$PYTHON" - "$results" "$EXTRA" "$CPP_EXTRA" "$PY_EXTRA" "${OMP_WAIT_POLICY:-unset}" <<'EOF'
 import json
 import sys
 
@@ -86,6 +99,7 @@ rows = [
     ("timed steps", "steps", "{}"),
     ("wall s", "seconds", "{:.2f}"),
     ("cpu s", "cpu_s", "{:.2f}"),
+    ("page faults/step", "page_faults_per_step", "{:.0f}"),
     ("threads", "threads", "{}"),
     ("last loss", "last_loss", "{:.4f}"),
     ("torch", "torch", "{}"),
@@ -100,5 +114,8 @@ for name, key, form in rows:
         ratio = f"{cpp[key] / python[key]:.2f}"
     print(f"{name:26}{form.format(cpp[key]):>14}{form.format(python[key]):>14}{ratio:>12}")
 rounds = sum(run["impl"] == "cpp" for run in runs)
-print(f"(best of {rounds} round(s); target: C++ >= 1.3x Python)")
+both, cpp_only, python_only, wait_policy = sys.argv[2:6]
+print(f"(best of {rounds} round(s); flags: both: {both or 'none'}, C++: {cpp_only or 'none'}, "
+      f"Python: {python_only or 'none'}; OMP_WAIT_POLICY={wait_policy})")
+print("(target: C++ >= 1.3x Python)")
 EOF

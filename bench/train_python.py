@@ -17,6 +17,7 @@ import argparse
 import ctypes
 import json
 import math
+import resource
 import sys
 import time
 
@@ -179,11 +180,13 @@ def main(argv):
     runner.run(args.warmup)
 
     step_s = []
+    faults_start = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     cpu_start = time.process_time()
     start = time.perf_counter()
     samples, loss_value = runner.run(args.steps, step_s)
     seconds = time.perf_counter() - start
     cpu_s = time.process_time() - cpu_start
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_start
     # The median step resists the bursts of other work on a shared machine.
     median_step_s = float(np.median(step_s))
 
@@ -198,6 +201,7 @@ def main(argv):
         "samples": samples,
         "seconds": seconds,
         "cpu_s": cpu_s,
+        "page_faults_per_step": faults / args.steps,
         "median_step_ms": median_step_s * 1e3,
         "median_samples_per_s": args.batch_size / median_step_s,
         "items": len(labels),
