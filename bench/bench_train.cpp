@@ -26,7 +26,6 @@
 #include <sys/resource.h>
 
 #if defined(__GLIBC__)
-#include <malloc.h>
 #endif
 #if __has_include(<torch/csrc/autograd/profiler_legacy.h>)
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -34,6 +33,7 @@
 #endif
 
 #include "paradigms/core/error.h"
+#include "paradigms/core/memory.h"
 #include "paradigms/core/threads.h"
 #include "paradigms/data/csv_dataset.h"
 #include "paradigms/data/npy_tensor.h"
@@ -55,7 +55,7 @@ struct BenchArgs {
   std::uint64_t seed = 0;
   // Experiments, off by default (the default measures the library as the trainer runs it).
   bool channels_last = false;  // conv weights, hence activations, in NHWC
-  bool tune_malloc = false;    // keep freed heap memory instead of returning it to the kernel
+  bool tune_malloc = true;     // as the paradigms CLI does: paradigms::keep_freed_memory()
   double dropout = -1.0;       // override the encoder's dropout (< 0: the config's 0.1)
   std::string profile_trace;   // write a chrome://tracing file of the timed steps
 };
@@ -154,23 +154,6 @@ void use_channels_last(torch::nn::Module& model) {
   }
 }
 
-// glibc returns the top of the heap to the kernel once 128 KiB are free there, and serves
-// blocks over a (dynamic) threshold with fresh mmaps, so every step page-faults its
-// activations (tens of MB) in again. Large thresholds keep that memory in the process.
-void tune_malloc() {
-#if defined(__GLIBC__)
-  constexpr int trim_threshold_bytes = 1 << 30;
-  constexpr int mmap_threshold_bytes = 32 << 20;  // glibc's largest accepted value on 64 bits
-  constexpr int top_pad_bytes = 64 << 20;
-  paradigms::check_input(mallopt(M_TRIM_THRESHOLD, trim_threshold_bytes) == 1 &&
-                             mallopt(M_MMAP_THRESHOLD, mmap_threshold_bytes) == 1 &&
-                             mallopt(M_TOP_PAD, top_pad_bytes) == 1,
-                         "--tune-malloc: mallopt refused a setting");
-#else
-  throw paradigms::InputError("--tune-malloc: needs glibc's mallopt");
-#endif
-}
-
 // Minor page faults of the process so far: first touches of memory the allocator got anew
 // from the kernel.
 long minor_page_faults() {
@@ -189,7 +172,9 @@ int run_bench(const BenchArgs& args) {
   const int threads = paradigms::set_torch_threads(args.threads);
   // Inter-op threads can only be set once, before any parallel work, hence here.
   if (args.interop_threads > 0) torch::set_num_interop_threads(args.interop_threads);
-  if (args.tune_malloc) tune_malloc();
+  if (args.tune_malloc) {
+    paradigms::check_input(paradigms::keep_freed_memory(), "keep_freed_memory: mallopt refused");
+  }
   torch::manual_seed(args.seed);
 
   const auto examples = load_examples(args);
@@ -264,7 +249,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--seed", args.seed, "item order, dropout and init")->capture_default_str();
   app.add_flag("--channels-last", args.channels_last, "experiment: NHWC conv weights");
-  app.add_flag("--tune-malloc", args.tune_malloc, "experiment: keep freed memory (mallopt)");
+  app.add_flag("--tune-malloc,!--default-malloc", args.tune_malloc,
+               "keep freed memory as the CLI does (default); --default-malloc: glibc's defaults");
   app.add_option("--dropout", args.dropout, "experiment: encoder dropout (default: 0.1)");
   app.add_option("--profile-trace", args.profile_trace,
                  "write a chrome://tracing file of the timed steps (slows them)");

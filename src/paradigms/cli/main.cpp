@@ -11,9 +11,11 @@
 #include "paradigms/cli/logging.h"
 #include "paradigms/cli/run_setup.h"
 #include "paradigms/core/error.h"
+#include "paradigms/core/memory.h"
 
 int main(int argc, char** argv) {
   using namespace paradigms;
+  keep_freed_memory();  // before any thread starts; see memory.h
   CLI::App app{"paradigms: train and evaluate audio models for music information retrieval"};
   app.require_subcommand(1);
   auto global = std::make_shared<cli::GlobalOptions>();
