@@ -25,8 +25,6 @@
 
 #include <sys/resource.h>
 
-#if defined(__GLIBC__)
-#endif
 #if __has_include(<torch/csrc/autograd/profiler_legacy.h>)
 #include <torch/csrc/autograd/profiler_legacy.h>
 #define BENCH_HAS_RECORD_PROFILE 1
@@ -53,9 +51,9 @@ struct BenchArgs {
   int threads = 2;
   int interop_threads = 0;
   std::uint64_t seed = 0;
-  // Experiments, off by default (the default measures the library as the trainer runs it).
-  bool channels_last = false;  // conv weights, hence activations, in NHWC
+  // The defaults measure the library as the paradigms CLI runs it; the rest are experiments.
   bool tune_malloc = true;     // as the paradigms CLI does: paradigms::keep_freed_memory()
+  bool channels_last = false;  // conv weights, hence activations, in NHWC
   double dropout = -1.0;       // override the encoder's dropout (< 0: the config's 0.1)
   std::string profile_trace;   // write a chrome://tracing file of the timed steps
 };
@@ -173,7 +171,9 @@ int run_bench(const BenchArgs& args) {
   // Inter-op threads can only be set once, before any parallel work, hence here.
   if (args.interop_threads > 0) torch::set_num_interop_threads(args.interop_threads);
   if (args.tune_malloc) {
-    paradigms::check_input(paradigms::keep_freed_memory(), "keep_freed_memory: mallopt refused");
+    paradigms::check_input(paradigms::keep_freed_memory(),
+                           "--tune-malloc: paradigms::keep_freed_memory() returned false (no "
+                           "glibc, or mallopt refused a setting); --default-malloc skips it");
   }
   torch::manual_seed(args.seed);
 

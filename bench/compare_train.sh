@@ -6,7 +6,8 @@
 #   cmake --build build -j2 --target bench_train paradigms
 #   bench/compare_train.sh                      # 2 threads, 200 steps after 20 warm-up steps
 #   THREADS=1 STEPS=100 WARMUP=10 ROUNDS=3 bench/compare_train.sh
-#   EXTRA="--channels-last --tune-malloc" OMP_WAIT_POLICY=passive bench/compare_train.sh
+#   CPP_EXTRA=--channels-last PY_EXTRA=--tune-malloc OMP_WAIT_POLICY=passive \
+#     bench/compare_train.sh
 #
 # Run from the repository root. Environment:
 #   THREADS  intra-op threads of both programs (default 2)
@@ -14,10 +15,12 @@
 #   WARMUP   untimed steps before them (default 20)
 #   ROUNDS   alternating cpp/python runs (default 1); the table shows the best of each, which
 #            is the figure least disturbed by other work on a shared machine
-#   EXTRA    experiment flags given to both programs (default none: the library as the trainer
-#            runs it, against plain PyTorch): --channels-last, --tune-malloc, --dropout P
-#   CPP_EXTRA, PY_EXTRA  flags for one program only, e.g. CPP_EXTRA="--channels-last
-#            --tune-malloc" measures those proposed library changes against plain PyTorch
+#   EXTRA    experiment flags given to both programs (default none: the library as the CLI
+#            runs it, against plain PyTorch): --channels-last, --dropout P
+#   CPP_EXTRA, PY_EXTRA  flags for one program only: CPP_EXTRA=--channels-last measures that
+#            proposed library change against plain PyTorch, CPP_EXTRA=--default-malloc the
+#            library without paradigms::keep_freed_memory(), PY_EXTRA=--tune-malloc gives
+#            Python the same mallopt settings
 #   PYTHON   interpreter with torch and numpy (default /usr/bin/python3, Debian's)
 #   BUILD    build folder (default build)
 #
