@@ -9,7 +9,7 @@
 //
 // bench/compare_train.sh makes the data and runs both programs side by side.
 
-#include <nlohmann/json.hpp>
+#include <sys/resource.h>
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -19,11 +19,10 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <sys/resource.h>
 
 #if __has_include(<torch/csrc/autograd/profiler_legacy.h>)
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -81,8 +80,8 @@ paradigms::SupervisedOptions notes_family_options(const BenchArgs& args) {
 // Every row is a training item; features are one [C, T] tensor per item, as the CLI holds
 // them after extraction, and crops span the whole item (1-s notes, crop of 1 s).
 std::shared_ptr<const paradigms::train::Examples> load_examples(const BenchArgs& args) {
-  paradigms::data::Dataset dataset = paradigms::data::load_feature_arrays(args.features,
-                                                                          args.labels);
+  paradigms::data::Dataset dataset =
+      paradigms::data::load_feature_arrays(args.features, args.labels);
   for (auto& item : dataset.items) item.split = paradigms::data::Split::Train;
   const at::Tensor stacked = paradigms::data::to_tensor(*dataset.feature_array);
   std::vector<at::Tensor> features;
@@ -165,8 +164,8 @@ int run_bench(const BenchArgs& args) {
                          "--steps must be >= 1 (got " + std::to_string(args.steps) + ")");
   paradigms::check_input(args.warmup >= 0,
                          "--warmup must be >= 0 (got " + std::to_string(args.warmup) + ")");
-  paradigms::check_input(args.batch_size >= 1, "--batch-size must be >= 1 (got " +
-                                                   std::to_string(args.batch_size) + ")");
+  paradigms::check_input(args.batch_size >= 1,
+                         "--batch-size must be >= 1 (got " + std::to_string(args.batch_size) + ")");
   const int threads = paradigms::set_torch_threads(args.threads);
   // Inter-op threads can only be set once, before any parallel work, hence here.
   if (args.interop_threads > 0) torch::set_num_interop_threads(args.interop_threads);
@@ -178,8 +177,7 @@ int run_bench(const BenchArgs& args) {
   torch::manual_seed(args.seed);
 
   const auto examples = load_examples(args);
-  paradigms::SupervisedParadigm paradigm(examples, notes_family_options(args),
-                                         c10::Device("cpu"));
+  paradigms::SupervisedParadigm paradigm(examples, notes_family_options(args), c10::Device("cpu"));
   if (args.channels_last) use_channels_last(*paradigm.model());
   StepRunner runner(paradigm, args);
   double loss = 0;

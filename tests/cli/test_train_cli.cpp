@@ -1,19 +1,18 @@
 // `paradigms train`, `eval`, `predict` and `export` end to end on a small notes config,
 // including a run killed with SIGKILL and resumed.
 
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <torch/csrc/jit/serialization/pickle.h>
+#include <torch/torch.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <thread>
-
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <torch/csrc/jit/serialization/pickle.h>
-#include <torch/torch.h>
+#include <thread>
 
 #include "paradigms/core/files.h"
 #include "test_util.h"
@@ -29,7 +28,9 @@ std::string small_config(const TempDir& dir, int epochs, int batch_size) {
   return "paradigm: supervised\n"
          "data:\n"
          "  source: notes\n"
-         "  path: " + (dir / "notes") + "\n"
+         "  path: " +
+         (dir / "notes") +
+         "\n"
          "  duration_s: 0.5\n"
          "  notes:\n"
          "    soundfont: /usr/share/sounds/sf2/TimGM6mb.sf2\n"
@@ -44,14 +45,16 @@ std::string small_config(const TempDir& dir, int epochs, int batch_size) {
          "frontend: {n_fft: 512, hop_length: 256, n_mels: 32}\n"
          "model: {encoder: conv2d, channels: [8, 16], dropout: 0.0}\n"
          "optimizer: {kind: adam, lr: 0.01}\n"
-         "train: {epochs: " + std::to_string(epochs) + ", batch_size: " +
-         std::to_string(batch_size) + ", monitor: valid.accuracy, mode: max}\n";
+         "train: {epochs: " +
+         std::to_string(epochs) + ", batch_size: " + std::to_string(batch_size) +
+         ", monitor: valid.accuracy, mode: max}\n";
 }
 
 int run(const std::string& arguments, std::string* output = nullptr) {
-  const std::string command = std::string(PARADIGMS_BINARY) + " --threads 2 " + arguments +
-                              " > /tmp/paradigms-cli-$$.log 2>&1; s=$?; cat /tmp/paradigms-cli-$$.log;" +
-                              " rm -f /tmp/paradigms-cli-$$.log; exit $s";
+  const std::string command =
+      std::string(PARADIGMS_BINARY) + " --threads 2 " + arguments +
+      " > /tmp/paradigms-cli-$$.log 2>&1; s=$?; cat /tmp/paradigms-cli-$$.log;" +
+      " rm -f /tmp/paradigms-cli-$$.log; exit $s";
   std::string text;
   FILE* pipe = popen(command.c_str(), "r");
   char buffer[4096];
@@ -94,7 +97,9 @@ TEST(TrainCommand, TrainsEvaluatesPredictsAndExports) {
                    accuracy);
 
   const std::string note = (dir.path() / "notes/audio/p040_n060_v100.flac").string();
-  ASSERT_EQ(run("--log-level warn predict " + (dir / "run") + " " + note + " --json --top 2", &output), 0) << output;
+  ASSERT_EQ(
+      run("--log-level warn predict " + (dir / "run") + " " + note + " --json --top 2", &output), 0)
+      << output;
   const auto predictions = nlohmann::json::parse(output.substr(output.find('[')));
   ASSERT_EQ(predictions.size(), 1u);
   ASSERT_EQ(predictions[0]["top"].size(), 2u);
@@ -157,16 +162,16 @@ TEST(TrainCommand, ConfigErrorsNameTheKeyAndSuggest) {
   EXPECT_NE(output.find("'model.encodr'"), std::string::npos) << output;
   EXPECT_NE(output.find("did you mean 'encoder'?"), std::string::npos) << output;
   testing::write_bytes(dir / "ok.yaml", "train: {epochs: 1}\n");
-  EXPECT_NE(run("train " + (dir / "ok.yaml") + " --set optimizer.kind=adamm --out " +
-                    (dir / "run2"),
-                &output),
-            0);
+  EXPECT_NE(
+      run("train " + (dir / "ok.yaml") + " --set optimizer.kind=adamm --out " + (dir / "run2"),
+          &output),
+      0);
   EXPECT_NE(output.find("adamm"), std::string::npos) << output;
   EXPECT_NE(output.find("sgd, adagrad, adadelta, adam, adamw, rmsprop"), std::string::npos)
       << output;
-  EXPECT_NE(run("train --set train.epochs=0 " + (dir / "ok.yaml") + " --out " + (dir / "run3"),
-                &output),
-            0);
+  EXPECT_NE(
+      run("train --set train.epochs=0 " + (dir / "ok.yaml") + " --out " + (dir / "run3"), &output),
+      0);
   EXPECT_NE(output.find("epochs"), std::string::npos) << output;
   EXPECT_NE(run("eval " + (dir / "nothing"), &output), 0);
   EXPECT_NE(output.find("not a run folder"), std::string::npos) << output;

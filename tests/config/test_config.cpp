@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "paradigms/config/data_config.h"
 #include "paradigms/config/frontend_config.h"
 #include "paradigms/config/run_config.h"
-
-#include <filesystem>
 #include "test_util.h"
 
 namespace paradigms::config {

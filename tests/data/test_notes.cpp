@@ -86,8 +86,8 @@ TEST(Notes, RefusesToWriteIntoAFolderThatIsNotARender) {
   TempDir dir;
   testing::write_bytes(dir / "mine/manifest.csv", "my precious,data\n");
   testing::write_bytes(dir / "mine/thesis.txt", "keep me");
-  EXPECT_THROW_WITH(render_notes(small_options(), dir / "mine"), InputError, "mine",
-                    "thesis.txt", "refusing");
+  EXPECT_THROW_WITH(render_notes(small_options(), dir / "mine"), InputError, "mine", "thesis.txt",
+                    "refusing");
   EXPECT_EQ(read_text(dir / "mine/manifest.csv"), "my precious,data\n");
   testing::write_bytes(dir / "file", "x");
   EXPECT_THROW_WITH(render_notes(small_options(), dir / "file"), InputError, "is a file");

@@ -1,9 +1,9 @@
 // Supervised losses against the formulas written out by hand.
 
-#include <cmath>
-
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+
+#include <cmath>
 
 #include "paradigms/core/error.h"
 #include "paradigms/losses/supervised_loss.h"
@@ -43,7 +43,8 @@ TEST(BinaryCrossEntropy, PosWeightByHand) {
   options.pos_weight = {2.0, 0.5};
   auto sigmoid = [](double z) { return 1 / (1 + std::exp(-z)); };
   const double expected = (-2.0 * std::log(sigmoid(0.3)) - std::log(1 - sigmoid(-1.2)) -
-                           std::log(1 - sigmoid(2.0)) - 0.5 * std::log(sigmoid(0.1))) / 4;
+                           std::log(1 - sigmoid(2.0)) - 0.5 * std::log(sigmoid(0.1))) /
+                          4;
   EXPECT_NEAR(supervised_loss(logits, targets, options).item<double>(), expected, 1e-12);
 }
 

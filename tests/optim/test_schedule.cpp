@@ -1,8 +1,8 @@
 // Learning-rate schedules by hand, including PyTorch's StepLR convention.
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "paradigms/core/error.h"
 #include "paradigms/optim/schedule.h"

@@ -1,11 +1,11 @@
 // The shared trainer on a small supervised problem: every optimizer and descent mode
 // lowers the loss, resuming equals the uninterrupted run, NaN stops the run, early stopping.
 
-#include <filesystem>
-#include <fstream>
-
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "paradigms/core/error.h"
 #include "paradigms/core/files.h"
@@ -77,8 +77,10 @@ INSTANTIATE_TEST_SUITE_P(
                       OptimizerCase{optim::OptimizerKind::AdamW, 0.01, 0.0, false},
                       OptimizerCase{optim::OptimizerKind::RmsProp, 0.005, 0.0, false}),
     [](const ::testing::TestParamInfo<OptimizerCase>& info) {
-      return std::string(optim::to_string(info.param.kind)) +
-             (info.param.nesterov ? "_nesterov" : info.param.momentum > 0 ? "_momentum" : "");
+      return std::string(optim::to_string(info.param.kind)) + (info.param.nesterov ? "_nesterov"
+                                                               : info.param.momentum > 0
+                                                                   ? "_momentum"
+                                                                   : "");
     });
 
 TEST(DescentModes, StochasticMiniBatchAndFullBatchLowerTheLoss) {
@@ -95,8 +97,9 @@ TEST(DescentModes, StochasticMiniBatchAndFullBatchLowerTheLoss) {
     EXPECT_LT(train_split_loss(paradigm), 0.8 * before) << mode;
     const std::size_t train_items = paradigm.train_items().size();
     const std::int64_t steps_per_epoch =
-        mode == "full" ? 1 : std::int64_t((train_items + options.batching.batch_size - 1) /
-                                          std::size_t(options.batching.batch_size));
+        mode == "full" ? 1
+                       : std::int64_t((train_items + options.batching.batch_size - 1) /
+                                      std::size_t(options.batching.batch_size));
     EXPECT_EQ(result.state.step, options.epochs * steps_per_epoch) << mode;
   }
 }
@@ -112,7 +115,8 @@ TEST(FullBatch, AccumulatedChunksEqualOneBatch) {
     for (std::size_t i = 0; i < source.size(); ++i) target[i].copy_(source[i]);
   }
   const std::vector<std::size_t> items = whole.train_items();
-  std::vector<std::size_t> first(items.begin(), items.begin() + 5), rest(items.begin() + 5, items.end());
+  std::vector<std::size_t> first(items.begin(), items.begin() + 5),
+      rest(items.begin() + 5, items.end());
   std::mt19937_64 rng_a(1), rng_b(1);
   whole.train_step({items}, rng_a);
   chunked.train_step({first, rest}, rng_b);
@@ -151,8 +155,7 @@ TEST(Resume, FromAnInterruptionMidEpochEqualsTheUninterruptedRun) {
   {
     SupervisedParadigm first(toy_examples(), toy_options(), torch::kCPU);
     TrainerCallbacks callbacks;
-    callbacks.progress = [&](std::int64_t epoch, std::int64_t step, std::int64_t, double,
-                             double) {
+    callbacks.progress = [&](std::int64_t epoch, std::int64_t step, std::int64_t, double, double) {
       if (epoch == 2 && step == 2) stop = true;
     };
     Trainer trainer(first, quick(3), split_dir.path(), "", callbacks, &stop);
@@ -164,13 +167,12 @@ TEST(Resume, FromAnInterruptionMidEpochEqualsTheUninterruptedRun) {
   trainer.fit();
   auto a = whole.model()->parameters(), b = resumed.model()->parameters();
   for (std::size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i])) << i;
-  EXPECT_EQ(records(whole_dir.path()).back().dump(),
-            [&] {
-              auto last = records(split_dir.path()).back();
-              last["seconds"] = records(whole_dir.path()).back()["seconds"];
-              last["samples_per_s"] = records(whole_dir.path()).back()["samples_per_s"];
-              return last.dump();
-            }());
+  EXPECT_EQ(records(whole_dir.path()).back().dump(), [&] {
+    auto last = records(split_dir.path()).back();
+    last["seconds"] = records(whole_dir.path()).back()["seconds"];
+    last["samples_per_s"] = records(whole_dir.path()).back()["samples_per_s"];
+    return last.dump();
+  }());
 }
 
 TEST(Trainer, NanLossStopsWithAClearErrorAndKeepsTheLastGoodCheckpoint) {

@@ -2,10 +2,10 @@
 // A small separable problem for trainer tests: items of 3 classes whose features [4, 6] are
 // noise around a class-dependent mean, with seeded splits.
 
+#include <torch/torch.h>
+
 #include <memory>
 #include <random>
-
-#include <torch/torch.h>
 
 #include "paradigms/data/dataset.h"
 #include "paradigms/data/splits.h"

@@ -70,7 +70,8 @@ DecodedAudio decode(const std::string& path) {
                              block.begin() + got * info.channels);
   }
   if (sf_error(file.get()) != SF_ERR_NO_ERROR) {
-    throw InputError("cannot decode audio file " + in_quotes(path) + ": " + sf_strerror(file.get()));
+    throw InputError("cannot decode audio file " + in_quotes(path) + ": " +
+                     sf_strerror(file.get()));
   }
   audio.frames = static_cast<std::int64_t>(audio.interleaved.size()) / info.channels;
   check_not_truncated(file.get(), path);

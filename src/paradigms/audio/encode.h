@@ -10,7 +10,8 @@ namespace paradigms::audio {
 enum class SampleFormat { Pcm16, Pcm24, Float32 };
 
 /// Writes interleaved `samples` with `channels` channels to `path`; the container follows
-/// the extension (.wav, .flac, .ogg, .mp3, .aiff, .au). Throws InputError naming the file on failure.
+/// the extension (.wav, .flac, .ogg, .mp3, .aiff, .au). Throws InputError naming the file on
+/// failure.
 void write_audio(const std::string& path, const std::vector<float>& samples, int sample_rate,
                  int channels = 1, SampleFormat format = SampleFormat::Pcm16);
 

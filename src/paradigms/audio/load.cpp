@@ -10,7 +10,8 @@
 namespace paradigms::audio {
 
 void check_samples(const std::vector<float>& samples, const std::string& source) {
-  check_input(!samples.empty(), "audio file " + in_quotes(source) + " has no samples (zero length)");
+  check_input(!samples.empty(),
+              "audio file " + in_quotes(source) + " has no samples (zero length)");
   for (std::size_t i = 0; i < samples.size(); ++i) {
     if (!std::isfinite(samples[i])) {
       throw InputError(fmt::format("audio file {} has {} sample at index {}", in_quotes(source),

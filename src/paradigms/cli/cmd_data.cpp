@@ -111,7 +111,8 @@ int run_notes(const NotesArgs& args, CLI::App& command, const GlobalOptions& glo
   feature_progress.finish();
   for (const auto& problem : problems) spdlog::warn("{}", problem.message);
   check_input(problems.empty(), "features: " + std::to_string(problems.size()) +
-                                    " rendered notes could not be read back from " + in_quotes(dir));
+                                    " rendered notes could not be read back from " +
+                                    in_quotes(dir));
   const torch::Tensor stacked = torch::stack(features);
   const fs::path features_path = fs::path(dir) / "features.npy";
   data::save_npy(features_path, stacked);

@@ -90,9 +90,8 @@ audio::FrontendOptions FrontendFlags::resolve(const std::string& config_path) co
 }
 
 void prepare_run(const GlobalOptions& options) {
-  check_input(options.threads >= 0,
-              "--threads: expected a count >= 1, or 0 for all cores (got " +
-                  std::to_string(options.threads) + ")");
+  check_input(options.threads >= 0, "--threads: expected a count >= 1, or 0 for all cores (got " +
+                                        std::to_string(options.threads) + ")");
   const int threads = set_torch_threads(options.threads);
   spdlog::debug("using {} threads", threads);
 }

@@ -3,15 +3,15 @@
 //   paradigms predict RUN_DIR AUDIO... [--top K] [--json]
 //   paradigms export RUN_DIR --out model.pt [--checkpoint best|last]
 
+#include <spdlog/spdlog.h>
+#include <torch/csrc/jit/serialization/pickle.h>
+#include <torch/torch.h>
+
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
-#include <torch/csrc/jit/serialization/pickle.h>
-#include <torch/torch.h>
 
 #include "paradigms/audio/load.h"
 #include "paradigms/cli/run_setup.h"

@@ -1,16 +1,16 @@
 // `paradigms train CONFIG [--set key.path=value]... [--out DIR] [--resume DIR] [--seed N]`
 
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/spdlog.h>
-#include <torch/torch.h>
 
 #include "paradigms/cli/progress.h"
 #include "paradigms/cli/run_setup.h"
@@ -66,15 +66,17 @@ int run_train(const TrainArgs& args, const GlobalOptions& global) {
   std::string config_path = args.config;
   if (resuming) {
     const fs::path saved = fs::path(args.resume) / "config.yaml";
-    check_input(fs::is_regular_file(saved), "--resume " + in_quotes(args.resume) +
-                                                " is not a run folder (no config.yaml)");
+    check_input(fs::is_regular_file(saved),
+                "--resume " + in_quotes(args.resume) + " is not a run folder (no config.yaml)");
     config_path = saved.string();
   }
   check_input(!config_path.empty(), "train: give a CONFIG file or --resume RUN_DIR");
-  YAML::Node root = load_config(config_path, resuming ? std::vector<std::string>{} : args.overrides);
-  if (args.seed >= 0 && !resuming) config::apply_overrides(root, {"train.seed=" + std::to_string(args.seed)});
+  YAML::Node root =
+      load_config(config_path, resuming ? std::vector<std::string>{} : args.overrides);
+  if (args.seed >= 0 && !resuming)
+    config::apply_overrides(root, {"train.seed=" + std::to_string(args.seed)});
   const config::RunConfig config = config::read_run_config(root);
-  const fs::path run_dir = resuming ? fs::path(args.resume)
+  const fs::path run_dir = resuming           ? fs::path(args.resume)
                            : args.out.empty() ? default_run_dir(config_path)
                                               : fs::path(args.out);
   check_input(resuming || !fs::exists(run_dir / "config.yaml"),
@@ -96,9 +98,9 @@ int run_train(const TrainArgs& args, const GlobalOptions& global) {
   };
   callbacks.progress = [&](std::int64_t epoch, std::int64_t step, std::int64_t steps, double loss,
                            double samples_per_s) {
-    progress.update(std::size_t(step), std::size_t(steps),
-                    fmt::format("epoch {} loss {:.4f} {:.0f} samples/s", epoch, loss,
-                                samples_per_s));
+    progress.update(
+        std::size_t(step), std::size_t(steps),
+        fmt::format("epoch {} loss {:.4f} {:.0f} samples/s", epoch, loss, samples_per_s));
   };
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);

@@ -52,8 +52,8 @@ void Progress::update(std::size_t done, std::size_t total, const std::string& su
                  std::string(static_cast<std::size_t>(kWidth - filled), '.').c_str(), done, total,
                  rate, clock_text(eta).c_str(), suffix.c_str());
   } else {
-    std::fprintf(stderr, "%s: %zu/%zu (%.0f%%) %.1f/s elapsed %s ETA %s %s\n", label_.c_str(),
-                 done, total, 100.0 * fraction, rate, clock_text(elapsed).c_str(),
+    std::fprintf(stderr, "%s: %zu/%zu (%.0f%%) %.1f/s elapsed %s ETA %s %s\n", label_.c_str(), done,
+                 total, 100.0 * fraction, rate, clock_text(elapsed).c_str(),
                  clock_text(eta).c_str(), suffix.c_str());
   }
   std::fflush(stderr);

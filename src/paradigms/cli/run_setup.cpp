@@ -1,9 +1,9 @@
 #include "paradigms/cli/run_setup.h"
 
-#include <sstream>
-
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
+
+#include <sstream>
 
 #include "paradigms/cli/progress.h"
 #include "paradigms/config/yaml.h"
@@ -28,8 +28,8 @@ YAML::Node load_config(const std::string& path, const std::vector<std::string>& 
 
 config::RunConfig run_dir_config(const fs::path& run_dir) {
   const fs::path path = run_dir / "config.yaml";
-  check_input(fs::is_regular_file(path),
-              "run folder " + in_quotes(run_dir.string()) + " has no config.yaml (not a run folder)");
+  check_input(fs::is_regular_file(path), "run folder " + in_quotes(run_dir.string()) +
+                                             " has no config.yaml (not a run folder)");
   return config::read_run_config(load_config(path.string(), {}));
 }
 
@@ -58,8 +58,8 @@ PreparedRun prepare_run_from_config(const config::RunConfig& config, const Globa
     run.config.supervised.loss.kind = default_loss(dataset.target_kind);
   }
   run.frontend = std::make_unique<audio::FrontEnd>(config.frontend, device);
-  const fs::path cache_dir = (global.cache_dir.empty() ? default_cache_dir()
-                                                       : fs::path(global.cache_dir)) / "features";
+  const fs::path cache_dir =
+      (global.cache_dir.empty() ? default_cache_dir() : fs::path(global.cache_dir)) / "features";
   const data::FeatureCache cache(cache_dir, config.frontend);
   std::vector<std::size_t> all(dataset.items.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
@@ -67,8 +67,8 @@ PreparedRun prepare_run_from_config(const config::RunConfig& config, const Globa
   std::vector<data::Problem> problems;
   Progress progress("features");
   auto features = data::extract_features(
-      dataset, all, *run.frontend, &cache, data::ExtractOptions{64, config.data.load.strict},
-      stats, problems, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
+      dataset, all, *run.frontend, &cache, data::ExtractOptions{64, config.data.load.strict}, stats,
+      problems, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
   progress.finish();
   for (const auto& problem : problems) spdlog::warn("skipped: {}", problem.message);
   spdlog::info("features: {} computed, {} from cache, {} skipped ({})", stats.computed,
@@ -83,8 +83,7 @@ PreparedRun prepare_run_from_config(const config::RunConfig& config, const Globa
   // libtorch seeds its default generator from the OS: seed it, so the initial weights (and
   // with them the whole run) depend on train.seed only.
   torch::manual_seed(train::mix_seed(config.trainer.seed, 3));
-  run.paradigm =
-      std::make_unique<SupervisedParadigm>(run.examples, run.config.supervised, device);
+  run.paradigm = std::make_unique<SupervisedParadigm>(run.examples, run.config.supervised, device);
   std::ostringstream model_text;
   model_text << *run.paradigm->model();
   spdlog::info("model: {}", run.config.supervised.model.describe());

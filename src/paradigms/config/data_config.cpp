@@ -88,8 +88,8 @@ data::DataSpec read_data_spec(Section section) {
   }
   const bool needs_path = spec.source != DataSource::Notes && spec.source != DataSource::Chords;
   if (needs_path && spec.path.empty()) {
-    throw ConfigError("config key " + in_quotes(section.key_path("path")) + ": required for source " +
-                      data::to_string(spec.source));
+    throw ConfigError("config key " + in_quotes(section.key_path("path")) +
+                      ": required for source " + data::to_string(spec.source));
   }
   if (spec.source == DataSource::Features && spec.labels_path.empty()) {
     throw ConfigError("config key " + in_quotes(section.key_path("labels")) +

@@ -21,11 +21,12 @@ const EnumNames<PoolingKind> kPoolings = {{"mean", PoolingKind::Mean},
                                           {"attention", PoolingKind::Attention},
                                           {"autopool", PoolingKind::AutoPool}};
 const EnumNames<OptimizerKind> kOptimizers = {
-    {"sgd", OptimizerKind::Sgd},   {"adagrad", OptimizerKind::Adagrad},
+    {"sgd", OptimizerKind::Sgd},           {"adagrad", OptimizerKind::Adagrad},
     {"adadelta", OptimizerKind::Adadelta}, {"adam", OptimizerKind::Adam},
-    {"adamw", OptimizerKind::AdamW}, {"rmsprop", OptimizerKind::RmsProp}};
-const EnumNames<ScheduleKind> kSchedules = {
-    {"constant", ScheduleKind::Constant}, {"step", ScheduleKind::Step}, {"cosine", ScheduleKind::Cosine}};
+    {"adamw", OptimizerKind::AdamW},       {"rmsprop", OptimizerKind::RmsProp}};
+const EnumNames<ScheduleKind> kSchedules = {{"constant", ScheduleKind::Constant},
+                                            {"step", ScheduleKind::Step},
+                                            {"cosine", ScheduleKind::Cosine}};
 const EnumNames<train::MonitorMode> kModes = {{"min", train::MonitorMode::Min},
                                               {"max", train::MonitorMode::Max}};
 

@@ -19,10 +19,10 @@
 //               monitor: valid.accuracy, mode: max|min, patience: 0, min_delta: 0,
 //               grad_clip_norm: 0, eval_batch_size: 256}
 
+#include <yaml-cpp/yaml.h>
+
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "paradigms/audio/frontend_options.h"
 #include "paradigms/data/data_spec.h"
@@ -38,7 +38,7 @@ struct RunConfig {
   SupervisedOptions supervised;
   bool loss_from_targets = true;  ///< loss.kind: auto
   train::TrainerOptions trainer;
-  YAML::Node source;              ///< the config as read, overrides applied
+  YAML::Node source;  ///< the config as read, overrides applied
 };
 
 /// Applies `key.path=value` overrides (the value parsed as YAML) to `root`. Throws

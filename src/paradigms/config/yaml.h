@@ -73,8 +73,8 @@ T Section::get(const std::string& key, T fallback) {
                            : std::is_floating_point_v<T>    ? "a number"
                            : std::is_same_v<T, std::string> ? "a string"
                                                             : "a list of values";
-    throw ConfigError("config key " + in_quotes(key_path(key)) + ": expected " + expected + " (got " +
-                      in_quotes(got) + ")");
+    throw ConfigError("config key " + in_quotes(key_path(key)) + ": expected " + expected +
+                      " (got " + in_quotes(got) + ")");
   }
 }
 
@@ -85,7 +85,8 @@ E parse_enum(const std::string& what, const std::string& name, const EnumNames<E
     if (name == candidate) return value;
     valid += (valid.empty() ? "" : ", ") + std::string(candidate);
   }
-  throw ConfigError(what + ": unknown value " + in_quotes(name) + " (expected one of: " + valid + ")");
+  throw ConfigError(what + ": unknown value " + in_quotes(name) + " (expected one of: " + valid +
+                    ")");
 }
 
 template <typename E>

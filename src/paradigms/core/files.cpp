@@ -4,8 +4,8 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -38,9 +38,9 @@ void write_atomically(const fs::path& path, const std::function<void(const fs::p
     const int saved_errno = errno;
     std::error_code ignored;
     fs::remove(tmp, ignored);
-    throw InputError("cannot write " + in_quotes(path.string()) + ": " +
-                     (saved_errno != 0 ? std::string(std::strerror(saved_errno))
-                                       : std::string(error.what())));
+    throw InputError(
+        "cannot write " + in_quotes(path.string()) + ": " +
+        (saved_errno != 0 ? std::string(std::strerror(saved_errno)) : std::string(error.what())));
   }
 }
 

@@ -1,11 +1,11 @@
 #include "paradigms/data/chords.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "paradigms/audio/decode.h"
 #include "paradigms/audio/encode.h"
@@ -22,9 +22,10 @@ namespace paradigms::data {
 
 void ChordsOptions::validate() const {
   if (count < 1 || min_notes < 1 || max_notes < min_notes) {
-    throw ConfigError(fmt::format("chords: expected count >= 1 and 1 <= min_notes <= max_notes "
-                                  "(got count {}, min_notes {}, max_notes {})",
-                                  count, min_notes, max_notes));
+    throw ConfigError(
+        fmt::format("chords: expected count >= 1 and 1 <= min_notes <= max_notes "
+                    "(got count {}, min_notes {}, max_notes {})",
+                    count, min_notes, max_notes));
   }
 }
 
@@ -44,8 +45,8 @@ std::string mix_chords(const NotesCollection& notes, const ChordsOptions& option
                           in_quotes(notes.dir), by_family.size(), options.max_notes));
   const fs::path manifest = fs::path(dir) / "chords.csv";
   const fs::path stamp = fs::path(dir) / "chords.key";
-  const std::string key = options.describe() + "|" + notes.dir + "|" +
-                          std::to_string(notes.notes.size());
+  const std::string key =
+      options.describe() + "|" + notes.dir + "|" + std::to_string(notes.notes.size());
   if (fs::exists(manifest) && fs::exists(stamp) && read_text(stamp) == key) {
     return manifest.string();
   }
@@ -56,8 +57,9 @@ std::string mix_chords(const NotesCollection& notes, const ChordsOptions& option
   CsvTable table;
   table.header = {"path", "label"};
   for (std::int64_t c = 0; c < options.count; ++c) {
-    const int size = options.min_notes +
-                     int(uniform_index(rng, std::uint64_t(options.max_notes - options.min_notes + 1)));
+    const int size =
+        options.min_notes +
+        int(uniform_index(rng, std::uint64_t(options.max_notes - options.min_notes + 1)));
     std::vector<int> chosen = families;
     stable_shuffle(chosen, rng);
     chosen.resize(std::size_t(size));

@@ -67,7 +67,8 @@ CsvTable read_csv(const std::filesystem::path& path) {
     throw InputError(fmt::format("CSV file {} is malformed after row {}: {}", in_quotes(source),
                                  state.rows.size(), csv_strerror(error)));
   }
-  check_input(!state.rows.empty(), "CSV file " + in_quotes(source) + " is empty (expected a header)");
+  check_input(!state.rows.empty(),
+              "CSV file " + in_quotes(source) + " is empty (expected a header)");
   CsvTable table;
   table.header = std::move(state.rows.front());
   for (auto& name : table.header) {
@@ -77,8 +78,8 @@ CsvTable read_csv(const std::filesystem::path& path) {
     auto& row = state.rows[i];
     if (row.size() != table.header.size()) {
       throw InputError(fmt::format("CSV file {} row {} has {} field{} (expected {}, as the header)",
-                                   in_quotes(source), i + 1, row.size(),
-                                   row.size() == 1 ? "" : "s", table.header.size()));
+                                   in_quotes(source), i + 1, row.size(), row.size() == 1 ? "" : "s",
+                                   table.header.size()));
     }
     table.rows.push_back(std::move(row));
   }

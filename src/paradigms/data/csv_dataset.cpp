@@ -138,9 +138,10 @@ Dataset load_feature_arrays(const std::string& features_npy, const std::string& 
                   in_quotes(features_npy), features->shape.size(), dtype_descr(features->dtype)));
   const NpyArray labels = read_npy(labels_npy);
   const std::int64_t count = features->shape[0];
-  check_input(!labels.shape.empty() && labels.shape[0] == count,
-              fmt::format("labels {} must have {} rows, one per feature array (got {})",
-                          in_quotes(labels_npy), count, labels.shape.empty() ? 0 : labels.shape[0]));
+  check_input(
+      !labels.shape.empty() && labels.shape[0] == count,
+      fmt::format("labels {} must have {} rows, one per feature array (got {})",
+                  in_quotes(labels_npy), count, labels.shape.empty() ? 0 : labels.shape[0]));
   Dataset dataset;
   dataset.source = features_npy;
   dataset.precomputed_features = true;

@@ -29,7 +29,7 @@ struct DataSpec {
   CsvColumns columns;       ///< manifest column names, for Csv
   NotesOptions notes;       ///< render parameters, for Notes
   NotesDatasetOptions notes_dataset;  ///< labels and held-out split, for Notes
-  ChordsOptions chords;     ///< mixtures, for Chords (rendered from `notes`)
+  ChordsOptions chords;               ///< mixtures, for Chords (rendered from `notes`)
   SplitOptions split;                 ///< seeded split of items that have none (not for Notes)
   LoadOptions load;                   ///< strictness
   double duration_s = 1.0;            ///< fixed length of the training/evaluation crops

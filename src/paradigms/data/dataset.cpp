@@ -29,7 +29,8 @@ Split parse_split(const std::string& text, const std::string& source) {
   if (text == "train") return Split::Train;
   if (text == "valid" || text == "validation" || text == "val") return Split::Valid;
   if (text == "test") return Split::Test;
-  throw InputError(source + ": unknown split " + in_quotes(text) + " (expected train, valid or test)");
+  throw InputError(source + ": unknown split " + in_quotes(text) +
+                   " (expected train, valid or test)");
 }
 
 std::vector<std::size_t> Dataset::indices(Split split) const {

@@ -25,12 +25,12 @@ struct DatasetInfo {
   std::vector<std::int64_t> sample_rates;    ///< distinct rates found
   std::vector<std::int64_t> channel_counts;  ///< distinct channel counts found
   std::vector<Problem> problems;             ///< from loading, then from inspection
-  std::int64_t unusable_items = 0;  ///< items whose file failed inspection (not counted)
+  std::int64_t unusable_items = 0;           ///< items whose file failed inspection (not counted)
 };
 
-/// Split and class counts hold the usable items only. Reads every audio item's header (or, with `decode`, all its samples, which also finds
-/// NaN/inf samples and undecodable bodies) and gathers the counts. Files that fail are
-/// listed as problems, never thrown.
+/// Split and class counts hold the usable items only. Reads every audio item's header (or, with
+/// `decode`, all its samples, which also finds NaN/inf samples and undecodable bodies) and gathers
+/// the counts. Files that fail are listed as problems, never thrown.
 DatasetInfo inspect_dataset(const Dataset& dataset, bool decode = false);
 
 nlohmann::json to_json(const DatasetInfo& info);

@@ -31,8 +31,8 @@ std::vector<fs::path> sorted_audio_below(const fs::path& folder, Dataset& datase
       files.push_back(it->path());
     } else {
       report_problem(dataset, options, it->path().string(),
-                     "skipped " + in_quotes(it->path().string()) + ": unknown extension (expected " +
-                         audio::audio_extensions_text() + ")");
+                     "skipped " + in_quotes(it->path().string()) +
+                         ": unknown extension (expected " + audio::audio_extensions_text() + ")");
     }
   }
   std::sort(files.begin(), files.end());
@@ -62,8 +62,9 @@ Dataset load_folder_dataset(const std::string& root, const LoadOptions& options)
     const std::vector<fs::path> files = sorted_audio_below(folder, dataset, options);
     if (files.empty()) {
       report_problem(dataset, options, folder.string(),
-                     "class folder " + in_quotes(folder.string()) + " has no audio file (expected " +
-                         audio::audio_extensions_text() + "); class left out");
+                     "class folder " + in_quotes(folder.string()) +
+                         " has no audio file (expected " + audio::audio_extensions_text() +
+                         "); class left out");
       continue;
     }
     const auto label = static_cast<std::int64_t>(dataset.class_names.size());
@@ -79,9 +80,9 @@ Dataset load_folder_dataset(const std::string& root, const LoadOptions& options)
     throw InputError("dataset folder " + in_quotes(root) +
                      " is empty: no audio file in any class folder (expected ROOT/<label>/" +
                      "<file> with " + audio::audio_extensions_text() + ")" +
-                     (dataset.problems.empty() ? std::string()
-                                               : "; first problem: " +
-                                                     dataset.problems.front().message));
+                     (dataset.problems.empty()
+                          ? std::string()
+                          : "; first problem: " + dataset.problems.front().message));
   }
   return dataset;
 }

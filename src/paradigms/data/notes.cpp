@@ -11,8 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "paradigms/audio/encode.h"
@@ -141,7 +141,7 @@ double peak_of(const std::vector<float>& samples) {
 // means the folder is the user's, and nothing in it may be replaced.
 void refuse_foreign_folder(const std::string& dir) {
   if (!fs::exists(dir)) return;
-  const std::set<std::string> ours = {kNotesIndex,     kNotesManifest, "audio",     "features.npy",
+  const std::set<std::string> ours = {kNotesIndex,     kNotesManifest, "audio",      "features.npy",
                                       "features.json", "chords",       "chords.csv", "chords.key"};
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();

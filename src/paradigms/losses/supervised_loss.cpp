@@ -49,7 +49,8 @@ at::Tensor supervised_loss(const at::Tensor& outputs, const at::Tensor& targets,
                            const SupervisedLossOptions& options) {
   TORCH_CHECK(outputs.dim() == 2, "supervised_loss: outputs must be [B, K] (got ", outputs.sizes(),
               ")");
-  const auto tensor_options = torch::TensorOptions().dtype(outputs.dtype()).device(outputs.device());
+  const auto tensor_options =
+      torch::TensorOptions().dtype(outputs.dtype()).device(outputs.device());
   switch (options.kind) {
     case SupervisedLossKind::CrossEntropy: {
       auto ce = F::CrossEntropyFuncOptions().label_smoothing(options.label_smoothing);

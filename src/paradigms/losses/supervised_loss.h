@@ -9,10 +9,10 @@
 //   mse / mae / huber     regression on one output per item (huber: ½d² below delta,
 //                  delta·(|d| − ½delta) above)
 
+#include <ATen/core/Tensor.h>
+
 #include <string>
 #include <vector>
-
-#include <ATen/core/Tensor.h>
 
 namespace paradigms::losses {
 

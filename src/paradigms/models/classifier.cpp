@@ -6,11 +6,11 @@
 namespace paradigms::models {
 
 std::string ModelOptions::describe() const {
-  return fmt::format("{}(channels=[{}], kernel_size={}, pool_size={}, dropout={}) -> {} pooling "
-                     "-> head(hidden={}, dropout={})",
-                     to_string(encoder.kind), fmt::join(encoder.channels, ","),
-                     encoder.kernel_size, encoder.pool_size, encoder.dropout, to_string(pooling),
-                     head_hidden, head_dropout);
+  return fmt::format(
+      "{}(channels=[{}], kernel_size={}, pool_size={}, dropout={}) -> {} pooling "
+      "-> head(hidden={}, dropout={})",
+      to_string(encoder.kind), fmt::join(encoder.channels, ","), encoder.kernel_size,
+      encoder.pool_size, encoder.dropout, to_string(pooling), head_hidden, head_dropout);
 }
 
 ClassifierImpl::ClassifierImpl(const ModelOptions& options, std::int64_t input_channels,

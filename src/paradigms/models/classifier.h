@@ -4,11 +4,11 @@
 // output for regression. Parameter names follow the equivalent torch.nn modules:
 // encoder.blocks.<i>.<j>.*, pool.*, head.<i>.*.
 
-#include <cstdint>
-#include <string>
-
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/sequential.h>
+
+#include <cstdint>
+#include <string>
 
 #include "paradigms/models/encoders.h"
 #include "paradigms/models/pooling.h"
@@ -16,10 +16,10 @@
 namespace paradigms::models {
 
 struct ModelOptions {
-  EncoderOptions encoder;                      ///< feature extractor
-  PoolingKind pooling = PoolingKind::Mean;     ///< over time
-  std::int64_t head_hidden = 0;                ///< hidden units before the output (0: none)
-  double head_dropout = 0.0;                   ///< dropout before the output layer
+  EncoderOptions encoder;                   ///< feature extractor
+  PoolingKind pooling = PoolingKind::Mean;  ///< over time
+  std::int64_t head_hidden = 0;             ///< hidden units before the output (0: none)
+  double head_dropout = 0.0;                ///< dropout before the output layer
 
   /// One line with every field, for logs.
   std::string describe() const;

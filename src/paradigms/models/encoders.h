@@ -9,12 +9,12 @@
 //           dropout, over time.
 //   mlp:    the same small network on every frame: Linear -> ReLU -> dropout per layer.
 
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/modulelist.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <torch/nn/module.h>
-#include <torch/nn/modules/container/modulelist.h>
 
 namespace paradigms::models {
 
@@ -23,11 +23,11 @@ enum class EncoderKind { Conv2d, Conv1d, Mlp };
 const char* to_string(EncoderKind kind);
 
 struct EncoderOptions {
-  EncoderKind kind = EncoderKind::Conv2d;           ///< architecture
+  EncoderKind kind = EncoderKind::Conv2d;                  ///< architecture
   std::vector<std::int64_t> channels = {16, 32, 64, 128};  ///< per block (hidden sizes for mlp)
-  std::int64_t kernel_size = 3;                     ///< conv kernel (odd)
-  std::int64_t pool_size = 2;                       ///< max-pool after each block (1 = none)
-  double dropout = 0.1;                             ///< after each block
+  std::int64_t kernel_size = 3;                            ///< conv kernel (odd)
+  std::int64_t pool_size = 2;                              ///< max-pool after each block (1 = none)
+  double dropout = 0.1;                                    ///< after each block
 
   void validate() const;
 };

@@ -28,7 +28,7 @@ torch::Tensor GlobalPoolImpl::forward(const torch::Tensor& sequence) {
     case PoolingKind::Mean: return sequence.mean(2);
     case PoolingKind::Max: return std::get<0>(sequence.max(2));
     case PoolingKind::Attention: {
-      const torch::Tensor scores = score_(sequence.transpose(1, 2));  // [B, T, 1]
+      const torch::Tensor scores = score_(sequence.transpose(1, 2));            // [B, T, 1]
       const torch::Tensor weights = torch::softmax(scores, 1).transpose(1, 2);  // [B, 1, T]
       return (weights * sequence).sum(2);
     }

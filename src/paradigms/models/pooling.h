@@ -7,10 +7,10 @@
 //   autopool   Σ_t softmax_t(α_c h_ct) h_ct       (McFee, Salamon & Bello 2018: a learned α
 //              per channel; α = 0 is the mean, α → ∞ the max)
 
-#include <string>
-
 #include <torch/nn/module.h>
 #include <torch/nn/modules/linear.h>
+
+#include <string>
 
 namespace paradigms::models {
 

@@ -26,8 +26,8 @@ void OptimizerOptions::validate() const {
   };
   require(lr > 0, fmt::format("lr must be positive (got {})", lr));
   require(weight_decay >= 0, fmt::format("weight_decay must be >= 0 (got {})", weight_decay));
-  require(momentum >= 0 && momentum < 1, fmt::format("momentum must be in [0, 1) (got {})",
-                                                     momentum));
+  require(momentum >= 0 && momentum < 1,
+          fmt::format("momentum must be in [0, 1) (got {})", momentum));
   require(!nesterov || (kind == OptimizerKind::Sgd && momentum > 0),
           "nesterov needs the sgd optimizer with momentum > 0");
   require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1,
@@ -37,10 +37,11 @@ void OptimizerOptions::validate() const {
 }
 
 std::string OptimizerOptions::describe() const {
-  return fmt::format("{}(lr={}, weight_decay={}, momentum={}, nesterov={}, betas=({}, {}), "
-                     "eps={}, rho={}, alpha={})",
-                     to_string(kind), lr, weight_decay, momentum, nesterov, beta1, beta2,
-                     eps < 0 ? std::string("default") : fmt::format("{}", eps), rho, alpha);
+  return fmt::format(
+      "{}(lr={}, weight_decay={}, momentum={}, nesterov={}, betas=({}, {}), "
+      "eps={}, rho={}, alpha={})",
+      to_string(kind), lr, weight_decay, momentum, nesterov, beta1, beta2,
+      eps < 0 ? std::string("default") : fmt::format("{}", eps), rho, alpha);
 }
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(std::vector<torch::Tensor> parameters,
@@ -49,11 +50,10 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(std::vector<torch::Tenso
   auto eps_or = [&](double fallback) { return o.eps < 0 ? fallback : o.eps; };
   switch (o.kind) {
     case OptimizerKind::Sgd:
-      return std::make_unique<torch::optim::SGD>(
-          parameters, torch::optim::SGDOptions(o.lr)
-                          .momentum(o.momentum)
-                          .nesterov(o.nesterov)
-                          .weight_decay(o.weight_decay));
+      return std::make_unique<torch::optim::SGD>(parameters, torch::optim::SGDOptions(o.lr)
+                                                                 .momentum(o.momentum)
+                                                                 .nesterov(o.nesterov)
+                                                                 .weight_decay(o.weight_decay));
     case OptimizerKind::Adagrad:
       return std::make_unique<torch::optim::Adagrad>(
           parameters,
@@ -63,24 +63,21 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(std::vector<torch::Tenso
           parameters,
           AdadeltaOptions(o.lr).rho(o.rho).eps(eps_or(1e-6)).weight_decay(o.weight_decay));
     case OptimizerKind::Adam:
-      return std::make_unique<torch::optim::Adam>(
-          parameters, torch::optim::AdamOptions(o.lr)
-                          .betas({o.beta1, o.beta2})
-                          .eps(eps_or(1e-8))
-                          .weight_decay(o.weight_decay));
+      return std::make_unique<torch::optim::Adam>(parameters, torch::optim::AdamOptions(o.lr)
+                                                                  .betas({o.beta1, o.beta2})
+                                                                  .eps(eps_or(1e-8))
+                                                                  .weight_decay(o.weight_decay));
     case OptimizerKind::AdamW:
-      return std::make_unique<torch::optim::AdamW>(
-          parameters, torch::optim::AdamWOptions(o.lr)
-                          .betas({o.beta1, o.beta2})
-                          .eps(eps_or(1e-8))
-                          .weight_decay(o.weight_decay));
+      return std::make_unique<torch::optim::AdamW>(parameters, torch::optim::AdamWOptions(o.lr)
+                                                                   .betas({o.beta1, o.beta2})
+                                                                   .eps(eps_or(1e-8))
+                                                                   .weight_decay(o.weight_decay));
     case OptimizerKind::RmsProp:
-      return std::make_unique<torch::optim::RMSprop>(
-          parameters, torch::optim::RMSpropOptions(o.lr)
-                          .alpha(o.alpha)
-                          .eps(eps_or(1e-8))
-                          .momentum(o.momentum)
-                          .weight_decay(o.weight_decay));
+      return std::make_unique<torch::optim::RMSprop>(parameters, torch::optim::RMSpropOptions(o.lr)
+                                                                     .alpha(o.alpha)
+                                                                     .eps(eps_or(1e-8))
+                                                                     .momentum(o.momentum)
+                                                                     .weight_decay(o.weight_decay));
   }
   return nullptr;
 }

@@ -2,11 +2,11 @@
 // Optimizers by name, each with weight decay: sgd (with momentum and Nesterov), adagrad,
 // adadelta, adam, adamw, rmsprop. Defaults are PyTorch's, except lr, which every config sets.
 
+#include <torch/optim/optimizer.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <torch/optim/optimizer.h>
 
 namespace paradigms::optim {
 

@@ -1,9 +1,9 @@
 #include "paradigms/optim/schedule.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "paradigms/core/error.h"
 
@@ -45,8 +45,8 @@ double scheduled_lr(const ScheduleOptions& options, double base_lr, std::int64_t
     case ScheduleKind::Cosine: {
       const double progress =
           total_steps > 0 ? std::min(1.0, double(step) / double(total_steps)) : 0.0;
-      factor = options.min_factor +
-               (1.0 - options.min_factor) * 0.5 * (1.0 + std::cos(M_PI * progress));
+      factor =
+          options.min_factor + (1.0 - options.min_factor) * 0.5 * (1.0 + std::cos(M_PI * progress));
       break;
     }
   }

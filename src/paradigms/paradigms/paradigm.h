@@ -12,17 +12,17 @@
 // indices the trainer hands over, evaluate for validation/test metrics and, for generative
 // paradigms, sample.
 
+#include <torch/nn/module.h>
+#include <torch/optim/optimizer.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <torch/nn/module.h>
-#include <torch/optim/optimizer.h>
 
 #include "paradigms/data/dataset.h"
 

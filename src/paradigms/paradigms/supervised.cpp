@@ -1,9 +1,9 @@
 #include "paradigms/paradigms/supervised.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
 #include <torch/torch.h>
+
+#include <cmath>
 
 #include "paradigms/core/error.h"
 #include "paradigms/eval/classification_metrics.h"
@@ -29,10 +29,10 @@ namespace {
 void check_loss_fits(SupervisedLossKind loss, TargetKind target) {
   const bool regression_loss = loss == SupervisedLossKind::Mse || loss == SupervisedLossKind::Mae ||
                                loss == SupervisedLossKind::Huber;
-  const bool fits = (target == TargetKind::Regression) == regression_loss &&
-                    (target != TargetKind::SingleLabel || loss == SupervisedLossKind::CrossEntropy) &&
-                    (target != TargetKind::MultiLabel ||
-                     loss == SupervisedLossKind::BinaryCrossEntropy);
+  const bool fits =
+      (target == TargetKind::Regression) == regression_loss &&
+      (target != TargetKind::SingleLabel || loss == SupervisedLossKind::CrossEntropy) &&
+      (target != TargetKind::MultiLabel || loss == SupervisedLossKind::BinaryCrossEntropy);
   if (!fits) {
     throw ConfigError(fmt::format("loss.kind: {} does not fit {} targets (use {})",
                                   losses::to_string(loss), data::to_string(target),
@@ -79,8 +79,8 @@ std::vector<std::size_t> SupervisedParadigm::train_items() const {
   return examples_->split(data::Split::Train);
 }
 
-StepResult SupervisedParadigm::train_step(const std::vector<std::vector<std::size_t>>& micro_batches,
-                                          std::mt19937_64& rng) {
+StepResult SupervisedParadigm::train_step(
+    const std::vector<std::vector<std::size_t>>& micro_batches, std::mt19937_64& rng) {
   std::int64_t total = 0;
   for (const auto& micro : micro_batches) total += std::int64_t(micro.size());
   check_input(total > 0, "train_step: no item in the step");
@@ -114,9 +114,9 @@ at::Tensor SupervisedParadigm::predict(const std::vector<std::size_t>& indices) 
   std::vector<torch::Tensor> outputs;
   const auto chunk = static_cast<std::size_t>(options_.eval_batch_size);
   for (std::size_t start = 0; start < indices.size(); start += chunk) {
-    const std::vector<std::size_t> part(indices.begin() + std::ptrdiff_t(start),
-                                        indices.begin() +
-                                            std::ptrdiff_t(std::min(indices.size(), start + chunk)));
+    const std::vector<std::size_t> part(
+        indices.begin() + std::ptrdiff_t(start),
+        indices.begin() + std::ptrdiff_t(std::min(indices.size(), start + chunk)));
     outputs.push_back(predict_features(examples_->batch(part, data::CropMode::Center).inputs));
   }
   return torch::cat(outputs);
@@ -140,9 +140,9 @@ nlohmann::json SupervisedParadigm::evaluate(data::Split split) {
   metrics["items"] = indices.size();
   switch (examples_->target_kind()) {
     case TargetKind::SingleLabel:
-      metrics.update(eval::classification_metrics(outputs.argmax(1), targets,
-                                                  examples_->num_classes())
-                         .to_json());
+      metrics.update(
+          eval::classification_metrics(outputs.argmax(1), targets, examples_->num_classes())
+              .to_json());
       break;
     case TargetKind::MultiLabel:
       metrics.update(eval::multilabel_metrics(torch::sigmoid(outputs), targets).to_json());

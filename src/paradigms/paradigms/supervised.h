@@ -15,12 +15,12 @@
 namespace paradigms {
 
 struct SupervisedOptions {
-  models::ModelOptions model;             ///< architecture
-  losses::SupervisedLossOptions loss;     ///< kind is replaced by the target kind's default
-                                          ///< unless explicitly set for regression
-  optim::OptimizerOptions optimizer;      ///< algorithm and hyper-parameters
-  double grad_clip_norm = 0.0;            ///< clip the global gradient norm (0: off)
-  std::int64_t eval_batch_size = 256;     ///< items per forward pass in evaluation
+  models::ModelOptions model;          ///< architecture
+  losses::SupervisedLossOptions loss;  ///< kind is replaced by the target kind's default
+                                       ///< unless explicitly set for regression
+  optim::OptimizerOptions optimizer;   ///< algorithm and hyper-parameters
+  double grad_clip_norm = 0.0;         ///< clip the global gradient norm (0: off)
+  std::int64_t eval_batch_size = 256;  ///< items per forward pass in evaluation
 };
 
 class SupervisedParadigm : public Paradigm {

@@ -8,14 +8,15 @@
 namespace paradigms::train {
 
 nlohmann::json TrainerState::to_json() const {
-  return {{"epoch", epoch},
-          {"step", step},
-          {"step_in_epoch", step_in_epoch},
-          {"epoch_loss_sum", epoch_loss_sum},
-          {"epoch_samples", epoch_samples},
-          {"best_value", std::isnan(best_value) ? nlohmann::json(nullptr) : nlohmann::json(best_value)},
-          {"best_epoch", best_epoch},
-          {"bad_epochs", bad_epochs}};
+  return {
+      {"epoch", epoch},
+      {"step", step},
+      {"step_in_epoch", step_in_epoch},
+      {"epoch_loss_sum", epoch_loss_sum},
+      {"epoch_samples", epoch_samples},
+      {"best_value", std::isnan(best_value) ? nlohmann::json(nullptr) : nlohmann::json(best_value)},
+      {"best_epoch", best_epoch},
+      {"bad_epochs", bad_epochs}};
 }
 
 TrainerState TrainerState::from_json(const nlohmann::json& json) {
@@ -26,7 +27,7 @@ TrainerState TrainerState::from_json(const nlohmann::json& json) {
   state.epoch_loss_sum = json.at("epoch_loss_sum").get<double>();
   state.epoch_samples = json.at("epoch_samples").get<std::int64_t>();
   state.best_value = json.at("best_value").is_null() ? std::numeric_limits<double>::quiet_NaN()
-                                                      : json.at("best_value").get<double>();
+                                                     : json.at("best_value").get<double>();
   state.best_epoch = json.at("best_epoch").get<std::int64_t>();
   state.bad_epochs = json.at("bad_epochs").get<std::int64_t>();
   return state;
@@ -58,7 +59,8 @@ namespace {
 nlohmann::json read_header(torch::serialize::InputArchive& archive, const std::string& source) {
   c10::IValue value;
   if (!archive.try_read("header", value) || !value.isString()) {
-    throw InputError("checkpoint " + in_quotes(source) + " has no header (not a paradigms checkpoint)");
+    throw InputError("checkpoint " + in_quotes(source) +
+                     " has no header (not a paradigms checkpoint)");
   }
   const nlohmann::json header = nlohmann::json::parse(value.toStringRef());
   const int version = header.value("format_version", 0);
@@ -77,8 +79,8 @@ torch::serialize::InputArchive open_archive(const std::filesystem::path& path) {
   try {
     archive.load_from(path.string(), torch::kCPU);
   } catch (const c10::Error& error) {
-    throw InputError("checkpoint " + in_quotes(path.string()) + " cannot be read: " +
-                     error.what_without_backtrace());
+    throw InputError("checkpoint " + in_quotes(path.string()) +
+                     " cannot be read: " + error.what_without_backtrace());
   }
   return archive;
 }
@@ -94,8 +96,8 @@ TrainerState load_checkpoint(const std::filesystem::path& path, Paradigm& paradi
       archive.read("module." + name, sub);
       // Parameters are loaded on the CPU; put them back on the module's device.
       const auto parameters = module->parameters();
-      const c10::Device device = parameters.empty() ? c10::Device(torch::kCPU)
-                                                    : parameters.front().device();
+      const c10::Device device =
+          parameters.empty() ? c10::Device(torch::kCPU) : parameters.front().device();
       module->load(sub);
       module->to(device);
     }
@@ -105,8 +107,8 @@ TrainerState load_checkpoint(const std::filesystem::path& path, Paradigm& paradi
       optimizer->load(sub);
     }
   } catch (const c10::Error& error) {
-    throw InputError("checkpoint " + in_quotes(path.string()) + " does not fit this model: " +
-                     error.what_without_backtrace());
+    throw InputError("checkpoint " + in_quotes(path.string()) +
+                     " does not fit this model: " + error.what_without_backtrace());
   }
   return TrainerState::from_json(header.at("state"));
 }

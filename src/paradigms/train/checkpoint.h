@@ -5,9 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "paradigms/paradigms/paradigm.h"
 
@@ -23,8 +22,8 @@ struct TrainerState {
   double epoch_loss_sum = 0.0;     ///< Σ loss · samples over the steps of the current epoch
   std::int64_t epoch_samples = 0;  ///< samples seen in the current epoch
   double best_value = std::numeric_limits<double>::quiet_NaN();  ///< best monitored value
-  std::int64_t best_epoch = 0;     ///< epoch (1-based) of the best value; 0: none yet
-  std::int64_t bad_epochs = 0;     ///< epochs since the best, for early stopping
+  std::int64_t best_epoch = 0;  ///< epoch (1-based) of the best value; 0: none yet
+  std::int64_t bad_epochs = 0;  ///< epochs since the best, for early stopping
 
   nlohmann::json to_json() const;
   static TrainerState from_json(const nlohmann::json& json);

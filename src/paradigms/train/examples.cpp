@@ -16,9 +16,9 @@ Examples::Examples(const data::Dataset& dataset, std::vector<at::Tensor> feature
       target_kind_(dataset.target_kind),
       num_classes_(dataset.num_classes()),
       crop_frames_(crop_frames) {
-  check_input(features_.size() == items_.size(),
-              fmt::format("Examples: {} feature tensors for {} items", features_.size(),
-                          items_.size()));
+  check_input(
+      features_.size() == items_.size(),
+      fmt::format("Examples: {} feature tensors for {} items", features_.size(), items_.size()));
   for (const auto& f : features_) {
     if (f.defined()) {
       channels_ = f.size(0);
@@ -72,8 +72,8 @@ Batch Examples::batch(const std::vector<std::size_t>& indices, data::CropMode mo
 
 void BatchingOptions::validate() const {
   if (!full_batch && batch_size < 1) {
-    throw ConfigError(fmt::format("train.batch_size: expected an integer >= 1 or `full` (got {})",
-                                  batch_size));
+    throw ConfigError(
+        fmt::format("train.batch_size: expected an integer >= 1 or `full` (got {})", batch_size));
   }
   if (chunk_size < 1) {
     throw ConfigError(fmt::format("train.chunk_size: expected >= 1 (got {})", chunk_size));
@@ -99,8 +99,8 @@ EpochPlan plan_epoch(const std::vector<std::size_t>& train_items, const Batching
   std::vector<std::size_t> order = train_items;
   std::mt19937_64 rng(mix_seed(seed, 0x5eed, std::uint64_t(epoch)));
   stable_shuffle(order, rng);
-  const auto group = static_cast<std::size_t>(options.full_batch ? options.chunk_size
-                                                                 : options.batch_size);
+  const auto group =
+      static_cast<std::size_t>(options.full_batch ? options.chunk_size : options.batch_size);
   std::vector<std::vector<std::size_t>> pieces;
   for (std::size_t start = 0; start < order.size(); start += group) {
     pieces.emplace_back(order.begin() + std::ptrdiff_t(start),

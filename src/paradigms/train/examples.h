@@ -6,11 +6,11 @@
 // large set fits in memory). The item order of epoch e is a seeded shuffle of (seed, e),
 // so an interrupted run can replay it exactly.
 
+#include <ATen/core/Tensor.h>
+
 #include <cstdint>
 #include <random>
 #include <vector>
-
-#include <ATen/core/Tensor.h>
 
 #include "paradigms/data/crop.h"
 #include "paradigms/data/dataset.h"
@@ -53,9 +53,9 @@ class Examples {
 };
 
 struct BatchingOptions {
-  std::int64_t batch_size = 64;  ///< items per optimisation step; 1 = stochastic descent
-  bool full_batch = false;       ///< one step per epoch over the whole training split
-  std::int64_t chunk_size = 256; ///< full batch: items per accumulated chunk
+  std::int64_t batch_size = 64;   ///< items per optimisation step; 1 = stochastic descent
+  bool full_batch = false;        ///< one step per epoch over the whole training split
+  std::int64_t chunk_size = 256;  ///< full batch: items per accumulated chunk
 
   void validate() const;
   std::string describe() const;

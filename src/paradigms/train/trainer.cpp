@@ -1,12 +1,12 @@
 #include "paradigms/train/trainer.h"
 
+#include <fmt/format.h>
+#include <torch/torch.h>
+
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
-#include <torch/torch.h>
 
 #include "paradigms/core/error.h"
 #include "paradigms/core/files.h"
@@ -32,10 +32,11 @@ void TrainerOptions::validate() const {
 }
 
 std::string TrainerOptions::describe() const {
-  return fmt::format("epochs={}, max_steps={}, {}, schedule={}, monitor={} ({}), patience={}, "
-                     "seed={}",
-                     epochs, max_steps, batching.describe(), schedule.describe(), monitor,
-                     mode == MonitorMode::Max ? "max" : "min", patience, seed);
+  return fmt::format(
+      "epochs={}, max_steps={}, {}, schedule={}, monitor={} ({}), patience={}, "
+      "seed={}",
+      epochs, max_steps, batching.describe(), schedule.describe(), monitor,
+      mode == MonitorMode::Max ? "max" : "min", patience, seed);
 }
 
 std::optional<double> find_metric(const nlohmann::json& record, const std::string& name) {
@@ -99,11 +100,11 @@ TrainResult Trainer::fit() {
   using Clock = std::chrono::steady_clock;
   const std::vector<std::size_t> train_items = paradigm_.train_items();
   check_input(!train_items.empty(), "train: the training split is empty");
-  const auto steps_per_epoch =
-      static_cast<std::int64_t>(plan_epoch(train_items, options_.batching, options_.seed, 0).size());
-  const std::int64_t total_steps = options_.max_steps > 0
-                                       ? std::min(options_.max_steps, options_.epochs * steps_per_epoch)
-                                       : options_.epochs * steps_per_epoch;
+  const auto steps_per_epoch = static_cast<std::int64_t>(
+      plan_epoch(train_items, options_.batching, options_.seed, 0).size());
+  const std::int64_t total_steps =
+      options_.max_steps > 0 ? std::min(options_.max_steps, options_.epochs * steps_per_epoch)
+                             : options_.epochs * steps_per_epoch;
   fs::create_directories(run_dir_ / "checkpoints");
   TrainResult result;
   for (std::int64_t epoch = state_.epoch; epoch < options_.epochs; ++epoch) {
@@ -115,14 +116,15 @@ TrainResult Trainer::fit() {
     for (auto s = static_cast<std::size_t>(state_.step_in_epoch); s < plan.size(); ++s) {
       if (stop_requested_ && stop_requested_->load()) {
         save_checkpoint(last_checkpoint(), paradigm_, state_, config_yaml_);
-        throw TrainingInterrupted(fmt::format("interrupted at epoch {} step {}; resume with "
-                                              "--resume {}",
-                                              epoch + 1, s, run_dir_.string()));
+        throw TrainingInterrupted(
+            fmt::format("interrupted at epoch {} step {}; resume with "
+                        "--resume {}",
+                        epoch + 1, s, run_dir_.string()));
       }
       if (options_.max_steps > 0 && state_.step >= options_.max_steps) break;
       for (auto& [name, optimizer] : paradigm_.optimizers()) {
-        lr = optim::scheduled_lr(options_.schedule, paradigm_.base_learning_rate(name),
-                                 state_.step, epoch, total_steps);
+        lr = optim::scheduled_lr(options_.schedule, paradigm_.base_learning_rate(name), state_.step,
+                                 epoch, total_steps);
         optim::set_learning_rate(*optimizer, lr);
       }
       torch::manual_seed(mix_seed(options_.seed, 1, std::uint64_t(state_.step)));
@@ -142,9 +144,9 @@ TrainResult Trainer::fit() {
       state_.step_in_epoch = std::int64_t(s) + 1;
       if (callbacks_.progress) {
         const double seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
-        callbacks_.progress(epoch + 1, std::int64_t(s) + 1, std::int64_t(plan.size()), loss,
-                            double(state_.epoch_samples - epoch_start_samples) /
-                                std::max(seconds, 1e-9));
+        callbacks_.progress(
+            epoch + 1, std::int64_t(s) + 1, std::int64_t(plan.size()), loss,
+            double(state_.epoch_samples - epoch_start_samples) / std::max(seconds, 1e-9));
       }
     }
     const double train_seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
@@ -155,8 +157,8 @@ TrainResult Trainer::fit() {
     record["train"]["loss"] =
         state_.epoch_samples > 0 ? state_.epoch_loss_sum / double(state_.epoch_samples) : 0.0;
     record["train"]["samples"] = state_.epoch_samples;
-    record["samples_per_s"] = double(state_.epoch_samples - epoch_start_samples) /
-                              std::max(train_seconds, 1e-9);
+    record["samples_per_s"] =
+        double(state_.epoch_samples - epoch_start_samples) / std::max(train_seconds, 1e-9);
     const nlohmann::json valid = paradigm_.evaluate(data::Split::Valid);
     if (!valid.empty()) record["valid"] = valid;
     record["seconds"] = std::chrono::duration<double>(Clock::now() - epoch_start).count();
@@ -188,14 +190,14 @@ TrainResult Trainer::fit() {
     }
     if (better) save_checkpoint(best_checkpoint(), paradigm_, state_, config_yaml_);
     save_checkpoint(last_checkpoint(), paradigm_, state_, config_yaml_);
-    log(fmt::format("epoch {}/{}: train loss {:.4f}{}, {}={:.4f}{}, lr {:.3g}, {:.0f} samples/s, "
-                    "{:.1f} s",
-                    epoch + 1, options_.epochs, record["train"]["loss"].get<double>(),
-                    valid.contains("loss")
-                        ? fmt::format(", valid loss {:.4f}", valid["loss"].get<double>())
-                        : "",
-                    monitored, *value, better ? " (best)" : "", lr,
-                    record["samples_per_s"].get<double>(), record["seconds"].get<double>()));
+    log(fmt::format(
+        "epoch {}/{}: train loss {:.4f}{}, {}={:.4f}{}, lr {:.3g}, {:.0f} samples/s, "
+        "{:.1f} s",
+        epoch + 1, options_.epochs, record["train"]["loss"].get<double>(),
+        valid.contains("loss") ? fmt::format(", valid loss {:.4f}", valid["loss"].get<double>())
+                               : "",
+        monitored, *value, better ? " (best)" : "", lr, record["samples_per_s"].get<double>(),
+        record["seconds"].get<double>()));
     result.last_record = record;
     if (options_.patience > 0 && state_.bad_epochs >= options_.patience) {
       log(fmt::format("early stopping: {} did not improve for {} epochs (best {:.4f} at epoch {})",

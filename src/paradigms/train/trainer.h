@@ -11,11 +11,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "paradigms/optim/schedule.h"
 #include "paradigms/paradigms/paradigm.h"
@@ -27,15 +26,15 @@ namespace paradigms::train {
 enum class MonitorMode { Min, Max };
 
 struct TrainerOptions {
-  std::int64_t epochs = 10;         ///< epochs to run
-  std::int64_t max_steps = 0;       ///< stop after this many steps in all (0: no limit)
-  BatchingOptions batching;         ///< descent mode
-  optim::ScheduleOptions schedule;  ///< learning-rate schedule
-  std::string monitor = "valid.loss";  ///< metric for best checkpoint / early stopping
-  MonitorMode mode = MonitorMode::Min; ///< whether lower or higher is better
-  std::int64_t patience = 0;        ///< stop after this many epochs without improvement (0: off)
-  double min_delta = 0.0;           ///< an improvement must beat the best by this much
-  std::uint64_t seed = 0;           ///< seeds item order and per-step randomness
+  std::int64_t epochs = 10;             ///< epochs to run
+  std::int64_t max_steps = 0;           ///< stop after this many steps in all (0: no limit)
+  BatchingOptions batching;             ///< descent mode
+  optim::ScheduleOptions schedule;      ///< learning-rate schedule
+  std::string monitor = "valid.loss";   ///< metric for best checkpoint / early stopping
+  MonitorMode mode = MonitorMode::Min;  ///< whether lower or higher is better
+  std::int64_t patience = 0;  ///< stop after this many epochs without improvement (0: off)
+  double min_delta = 0.0;     ///< an improvement must beat the best by this much
+  std::uint64_t seed = 0;     ///< seeds item order and per-step randomness
 
   void validate() const;
   std::string describe() const;
