@@ -115,10 +115,10 @@ int run_export(const RunArgs& args, const GlobalOptions& global) {
   c10::Dict<std::string, at::Tensor> state;
   auto& model = *run.paradigm->model();
   for (const auto& item : model.named_parameters()) {
-    state.insert(item.key(), item.value().detach().to(torch::kCPU));
+    state.insert(item.key(), item.value().detach().to(torch::kCPU).contiguous());
   }
   for (const auto& item : model.named_buffers()) {
-    state.insert(item.key(), item.value().detach().to(torch::kCPU));
+    state.insert(item.key(), item.value().detach().to(torch::kCPU).contiguous());
   }
   const std::vector<char> bytes = torch::pickle_save(c10::IValue(state));
   write_text_atomically(args.out, std::string(bytes.begin(), bytes.end()));

@@ -61,6 +61,16 @@ EncoderImpl::EncoderImpl(const EncoderOptions& options, std::int64_t input_chann
     in = out;
   }
   output_channels_ = in;
+  if (options_.kind == EncoderKind::Conv2d) {
+    // Channels-last weights make the CPU convolutions (oneDNN) take their fast path, and the
+    // activations follow them. A fresh channels-last copy is needed: contiguous() leaves the
+    // one-input-channel weight of the first block as it is (both layouts look the same).
+    for (auto& w : blocks->parameters()) {
+      if (w.dim() == 4) {
+        w.set_data(torch::empty_like(w, at::MemoryFormat::ChannelsLast).copy_(w));
+      }
+    }
+  }
   blocks_ = register_module("blocks", blocks);
 }
 
