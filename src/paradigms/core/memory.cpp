@@ -1,5 +1,7 @@
 #include "paradigms/core/memory.h"
 
+#include <sys/resource.h>
+
 #include <cstdlib>  // defines __GLIBC__ on glibc, which the test below needs
 
 #if defined(__GLIBC__)
@@ -19,6 +21,12 @@ bool keep_freed_memory() {
 #else
   return false;
 #endif
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0.0;
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // kilobytes on Linux
 }
 
 }  // namespace paradigms

@@ -11,4 +11,7 @@ namespace paradigms {
 /// or refuses a setting (the process then runs with its defaults).
 bool keep_freed_memory();
 
+/// The peak resident set size of this process so far, in MiB (getrusage's ru_maxrss).
+double peak_rss_mb();
+
 }  // namespace paradigms
