@@ -2,6 +2,7 @@
 //   paradigms eval RUN_DIR [--split test|valid|train] [--checkpoint best|last]
 //   paradigms predict RUN_DIR AUDIO... [--top K] [--json]
 //   paradigms export RUN_DIR --out model.pt [--checkpoint best|last]
+//   paradigms embed RUN_DIR --split S --out E.npy [--labels-out L.npy]
 
 #include <spdlog/spdlog.h>
 #include <torch/csrc/jit/serialization/pickle.h>
@@ -17,6 +18,7 @@
 #include "paradigms/cli/run_setup.h"
 #include "paradigms/core/error.h"
 #include "paradigms/core/files.h"
+#include "paradigms/data/npy_tensor.h"
 #include "paradigms/train/checkpoint.h"
 
 namespace fs = std::filesystem;
@@ -25,7 +27,7 @@ namespace paradigms::cli {
 namespace {
 
 struct RunArgs {
-  std::string run_dir, split = "test", checkpoint = "best", out;
+  std::string run_dir, split = "test", checkpoint = "best", out, labels_out;
   std::vector<std::string> audio;
   int top = 3;
   bool json = false;
@@ -59,11 +61,12 @@ torch::Tensor predict_file(PreparedRun& run, const std::string& path) {
     windows.push_back(data::crop(features.narrow(1, begin, std::min(length, frames - begin)),
                                  length, data::CropMode::Center));
   }
-  const torch::Tensor outputs = run.paradigm->predict_features(torch::stack(windows));
+  SupervisedParadigm& paradigm = run.supervised("predict");
+  const torch::Tensor outputs = paradigm.predict_features(torch::stack(windows));
   switch (run.examples->target_kind()) {
     case data::TargetKind::SingleLabel: return torch::softmax(outputs, 1).mean(0);
     case data::TargetKind::MultiLabel: return torch::sigmoid(outputs).mean(0);
-    case data::TargetKind::Regression: return run.paradigm->to_target_units(outputs).mean(0);
+    case data::TargetKind::Regression: return paradigm.to_target_units(outputs).mean(0);
   }
   return outputs.mean(0);
 }
@@ -105,6 +108,33 @@ int run_predict(const RunArgs& args, const GlobalOptions& global) {
   return failures == int(args.audio.size()) ? 1 : 0;
 }
 
+int run_embed(const RunArgs& args, const GlobalOptions& global) {
+  check_input(!args.out.empty(), "embed: give --out E.npy");
+  PreparedRun run = open_run(args, global);
+  const data::Split split = data::parse_split(args.split, "--split");
+  const std::vector<std::size_t> indices = run.examples->split(split);
+  check_input(!indices.empty(), "--split " + args.split + ": the split has no item");
+  const torch::Tensor embeddings = run.paradigm->embed(indices).to(torch::kFloat32);
+  std::vector<std::int64_t> labels, items(indices.begin(), indices.end());
+  for (std::size_t i : indices) {
+    const auto& item_labels = run.examples->item(i).labels;
+    labels.push_back(item_labels.empty() ? -1 : item_labels.front());
+  }
+  const fs::path out(args.out);
+  const fs::path labels_out = args.labels_out.empty()
+                                  ? out.parent_path() / (out.stem().string() + ".labels.npy")
+                                  : fs::path(args.labels_out);
+  const fs::path items_out = out.parent_path() / (out.stem().string() + ".items.npy");
+  data::save_npy(out, embeddings.contiguous());
+  data::save_npy(labels_out, torch::tensor(labels, torch::kInt64));
+  data::save_npy(items_out, torch::tensor(items, torch::kInt64));
+  spdlog::info("wrote {} embeddings of dimension {} to {}, their labels to {} and their dataset "
+               "item indices to {}",
+               embeddings.size(0), embeddings.size(1), out.string(), labels_out.string(),
+               items_out.string());
+  return 0;
+}
+
 int run_export(const RunArgs& args, const GlobalOptions& global) {
   prepare_run(global);
   const fs::path checkpoint = run_checkpoint(args.run_dir, args.checkpoint);
@@ -113,7 +143,7 @@ int run_export(const RunArgs& args, const GlobalOptions& global) {
   // Names as the equivalent torch.nn modules give them, so Python's torch.load gets a
   // ready state dict.
   c10::Dict<std::string, at::Tensor> state;
-  auto& model = *run.paradigm->model();
+  auto& model = *run.paradigm->export_module();
   for (const auto& item : model.named_parameters()) {
     state.insert(item.key(), item.value().detach().to(torch::kCPU).contiguous());
   }
@@ -163,6 +193,20 @@ void add_run_commands(CLI::App& app, std::shared_ptr<GlobalOptions> global) {
   exporter->add_option("--checkpoint", export_args->checkpoint, "best or last")
       ->capture_default_str();
   bind(exporter, export_args, global, run_export);
+
+  auto embed_args = std::make_shared<RunArgs>();
+  CLI::App* embed = app.add_subcommand(
+      "embed", "Write a run's embeddings of a split (.npy), with their labels and item indices");
+  embed->add_option("run_dir", embed_args->run_dir, "run folder")->required();
+  embed->add_option("--split", embed_args->split, "test, valid or train")->capture_default_str();
+  embed->add_option("--out", embed_args->out, "embeddings file E.npy (float32 [N, D])")
+      ->required();
+  embed->add_option("--labels-out", embed_args->labels_out,
+                    "labels file (int64 [N]; default E.labels.npy beside --out); E.items.npy "
+                    "gets the dataset item index of each row");
+  embed->add_option("--checkpoint", embed_args->checkpoint, "best or last")
+      ->capture_default_str();
+  bind(embed, embed_args, global, run_embed);
 }
 
 }  // namespace paradigms::cli

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "paradigms/cli/progress.h"
@@ -107,6 +108,13 @@ int run_train(const TrainArgs& args, const GlobalOptions& global) {
   train::Trainer trainer(*run.paradigm, config.trainer, run_dir, config_yaml, callbacks,
                          &stop_requested);
   if (resuming) trainer.resume(run_checkpoint(run_dir, "last"));
+  // The untrained model's test metrics: the baseline that training must beat (for metric
+  // learning, retrieval of held-out classes by the randomly initialised encoder).
+  const fs::path untrained_path = run_dir / "untrained.json";
+  if (!resuming) {
+    const nlohmann::json untrained = run.paradigm->evaluate(data::Split::Test);
+    write_text_atomically(untrained_path, untrained.dump(2) + "\n");
+  }
   train::TrainResult result;
   try {
     result = trainer.fit();
@@ -123,13 +131,26 @@ int run_train(const TrainArgs& args, const GlobalOptions& global) {
   if (fs::exists(trainer.best_checkpoint())) {
     train::load_checkpoint(trainer.best_checkpoint(), *run.paradigm);
   }
-  const nlohmann::json metrics = final_metrics(*run.paradigm, result, run_dir);
+  nlohmann::json metrics = final_metrics(*run.paradigm, result, run_dir);
+  if (fs::is_regular_file(untrained_path)) {
+    std::ifstream in(untrained_path);
+    metrics["test_untrained"] = nlohmann::json::parse(in, nullptr, false);
+  }
   write_text_atomically(run_dir / "metrics.json", metrics.dump(2) + "\n");
   if (metrics.contains("test")) {
+    const nlohmann::json& test = metrics["test"];
+    const nlohmann::json& untrained = metrics.value("test_untrained", nlohmann::json::object());
     for (const char* key : {"accuracy", "balanced_accuracy", "macro_f1", "macro_roc_auc",
-                            "macro_average_precision", "micro_f1", "mae", "rmse", "r2"}) {
-      if (metrics["test"].contains(key)) {
-        spdlog::info("test {}: {:.4f}", key, metrics["test"][key].get<double>());
+                            "macro_average_precision", "micro_f1", "mae", "rmse", "r2",
+                            "map_at_r", "precision_at_1", "r_precision", "map", "mrr"}) {
+      if (!test.contains(key) || !test[key].is_number()) continue;
+      const double value = test[key].get<double>();
+      if (untrained.contains(key) && untrained[key].is_number()) {
+        const double before = untrained[key].get<double>();
+        spdlog::info("test {}: {:.4f} (untrained {:.4f}{})", key, value, before,
+                     before > 0 ? fmt::format(", {:.2f}x", value / before) : "");
+      } else {
+        spdlog::info("test {}: {:.4f}", key, value);
       }
     }
   }

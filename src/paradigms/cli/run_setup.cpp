@@ -42,6 +42,14 @@ fs::path run_checkpoint(const fs::path& run_dir, const std::string& which) {
   return path;
 }
 
+SupervisedParadigm& PreparedRun::supervised(const std::string& command) const {
+  auto* supervised = dynamic_cast<SupervisedParadigm*>(paradigm.get());
+  check_input(supervised != nullptr, command + ": the run's paradigm is " +
+                                         in_quotes(paradigm->name()) +
+                                         "; this command needs a supervised run");
+  return *supervised;
+}
+
 PreparedRun prepare_run_from_config(const config::RunConfig& config, const GlobalOptions& global) {
   PreparedRun run;
   run.config = config;
@@ -83,13 +91,25 @@ PreparedRun prepare_run_from_config(const config::RunConfig& config, const Globa
   // libtorch seeds its default generator from the OS: seed it, so the initial weights (and
   // with them the whole run) depend on train.seed only.
   torch::manual_seed(train::mix_seed(config.trainer.seed, 3));
-  run.paradigm = std::make_unique<SupervisedParadigm>(run.examples, run.config.supervised, device);
+  std::shared_ptr<torch::nn::Module> model;
+  if (config.paradigm == "metric") {
+    auto metric = std::make_unique<MetricLearningParadigm>(
+        run.examples, run.config.metric, config.trainer.batching.batch_size, device);
+    model = metric->model().ptr();
+    spdlog::info("metric learning: {}", run.config.metric.describe());
+    run.paradigm = std::move(metric);
+  } else {
+    auto supervised =
+        std::make_unique<SupervisedParadigm>(run.examples, run.config.supervised, device);
+    model = supervised->model().ptr();
+    spdlog::info("loss: {}", run.config.supervised.loss.describe());
+    run.paradigm = std::move(supervised);
+  }
   std::ostringstream model_text;
-  model_text << *run.paradigm->model();
+  model_text << *model;
   spdlog::info("model: {}", run.config.supervised.model.describe());
   spdlog::debug("{}", model_text.str());
-  spdlog::info("parameters: {}", models::parameter_count(*run.paradigm->model()));
-  spdlog::info("loss: {}", run.config.supervised.loss.describe());
+  spdlog::info("parameters: {}", models::parameter_count(*model));
   spdlog::info("optimizer: {}", run.config.supervised.optimizer.describe());
   return run;
 }

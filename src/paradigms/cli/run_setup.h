@@ -17,8 +17,11 @@ namespace paradigms::cli {
 struct PreparedRun {
   config::RunConfig config;
   std::shared_ptr<train::Examples> examples;
-  std::unique_ptr<SupervisedParadigm> paradigm;
+  std::unique_ptr<Paradigm> paradigm;
   std::unique_ptr<audio::FrontEnd> frontend;
+
+  /// The supervised paradigm; throws InputError naming `command` for other paradigms.
+  SupervisedParadigm& supervised(const std::string& command) const;
 };
 
 /// Reads a YAML config file and applies `--set` overrides.

@@ -4,6 +4,7 @@
 
 #include "paradigms/config/data_config.h"
 #include "paradigms/config/frontend_config.h"
+#include "paradigms/config/metric_config.h"
 
 namespace paradigms::config {
 namespace {
@@ -174,18 +175,46 @@ RunConfig read_run_config(const YAML::Node& root) {
   config.source = YAML::Clone(root);
   Section top(root, "");
   config.paradigm = top.get<std::string>("paradigm", config.paradigm);
-  if (config.paradigm != "supervised") {
+  const bool metric = config.paradigm == "metric";
+  if (config.paradigm != "supervised" && !metric) {
     throw ConfigError("config key 'paradigm': unknown value " + in_quotes(config.paradigm) +
-                      " (expected one of: supervised)");
+                      " (expected one of: supervised, metric)");
   }
   config.data = read_data_spec(top.section("data"));
   config.frontend = read_frontend(top.section("frontend"));
   read_model(top.section("model"), config.supervised.model);
-  read_loss(top.section("loss"), config);
+  if (metric) {
+    // Retrieval quality is what a metric-learning run is selected by.
+    config.trainer.monitor = "valid.map_at_r";
+    config.trainer.mode = train::MonitorMode::Max;
+    MetricLearningOptions& m = config.metric;
+    read_metric_loss(top.section("loss"), m.loss);
+    read_embedding(top.section("embedding"), m);
+    read_miner(top.section("miner"), m.miner);
+    read_sampler(top.section("sampler"), m);
+    read_supervision(top.section("supervision"), m);
+  } else {
+    read_loss(top.section("loss"), config);
+  }
   read_optimizer(top.section("optimizer"), config.supervised.optimizer);
   read_schedule(top.section("schedule"), config.trainer.schedule);
   read_train(top.section("train"), config);
   top.finish();
+  if (metric) {
+    MetricLearningOptions& m = config.metric;
+    m.model = config.supervised.model;
+    m.optimizer = config.supervised.optimizer;
+    m.grad_clip_norm = config.supervised.grad_clip_norm;
+    m.eval_batch_size = config.supervised.eval_batch_size;
+    if (config.trainer.batching.full_batch) {
+      throw ConfigError("config key 'train.batch_size': metric learning mines tuples within a "
+                        "batch, so it needs an integer batch size (got `full`)");
+    }
+    m.validate();
+    if (m.supervision == MetricSupervision::Labels && m.class_balanced) {
+      train::ClassBalancedOptions{config.trainer.batching.batch_size, m.per_class}.validate();
+    }
+  }
   return config;
 }
 

@@ -2,7 +2,8 @@
 // A training run's whole config: paradigm, data, frontend, model, loss, optimizer,
 // schedule and train sections. Every key is checked; unknown ones get the closest valid key.
 //
-//   paradigm: supervised
+//   paradigm: supervised | metric   (metric adds embedding, miner, sampler and supervision
+//                                    sections and its own loss keys: see metric_config.h)
 //   data: {...}            see data_config.h
 //   frontend: {...}        see frontend_config.h
 //   model:     {encoder: conv2d|conv1d|mlp, channels: [16, 32, 64, 128], kernel_size: 3,
@@ -26,6 +27,7 @@
 
 #include "paradigms/audio/frontend_options.h"
 #include "paradigms/data/data_spec.h"
+#include "paradigms/paradigms/metric_learning.h"
 #include "paradigms/paradigms/supervised.h"
 #include "paradigms/train/trainer.h"
 
@@ -35,7 +37,8 @@ struct RunConfig {
   std::string paradigm = "supervised";
   data::DataSpec data;
   audio::FrontendOptions frontend;
-  SupervisedOptions supervised;
+  SupervisedOptions supervised;  ///< paradigm: supervised
+  MetricLearningOptions metric;  ///< paradigm: metric (model, optimizer, train as below)
   bool loss_from_targets = true;  ///< loss.kind: auto
   train::TrainerOptions trainer;
   YAML::Node source;  ///< the config as read, overrides applied

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "paradigms/data/dataset.h"
+#include "paradigms/train/examples.h"
 
 namespace paradigms {
 
@@ -50,6 +51,20 @@ class Paradigm {
 
   /// The items one epoch draws its steps from.
   virtual std::vector<std::size_t> train_items() const = 0;
+  /// The steps of epoch `epoch` (0-based), each a list of micro-batches of indices that
+  /// train_step understands. The default cuts a seeded shuffle of train_items() by
+  /// `batching`; paradigms with their own sampling (m items per class, batches of mined
+  /// triplets) override it. Must depend on (seed, epoch) and the paradigm's state only, so a
+  /// resumed run replays it, and must give the same number of steps for every epoch.
+  virtual train::EpochPlan plan_epoch(const train::BatchingOptions& batching,
+                                      std::uint64_t seed, std::int64_t epoch);
+  /// Called before the first step of every epoch; `resumed_mid_epoch` is true when the epoch
+  /// continues from a checkpoint taken inside it (state built at the epoch's start, such as
+  /// offline-mined triplets, is then in the checkpoint). `seed` is the run's seed.
+  virtual void begin_epoch(std::int64_t epoch, std::uint64_t seed, bool resumed_mid_epoch) {}
+  /// Statistics of the epoch so far (mined tuple counts, ...), a JSON object merged into the
+  /// epoch record's `train` entry; the trainer calls it once at the end of every epoch.
+  virtual nlohmann::json epoch_stats() { return nlohmann::json::object(); }
   /// One optimisation step over `micro_batches` (gradients accumulated over them); `rng`
   /// drives the data randomness of this step (crops, augmentations).
   virtual StepResult train_step(const std::vector<std::vector<std::size_t>>& micro_batches,
@@ -58,6 +73,12 @@ class Paradigm {
   virtual nlohmann::json evaluate(data::Split split) = 0;
   /// Writes reports for `split` (confusion matrix, ...) into `dir`.
   virtual void write_reports(data::Split split, const std::filesystem::path& dir) {}
+
+  /// Embeddings [N, D] of `indices` (eval mode, centred crops) on the CPU: the embedding
+  /// model's output, or the pooled features before a classifier's head. Throws by default.
+  virtual at::Tensor embed(const std::vector<std::size_t>& indices);
+  /// The module written by `paradigms export` (the first of modules() by default).
+  virtual std::shared_ptr<torch::nn::Module> export_module();
 
   /// Generative paradigms draw `count` samples; others throw.
   virtual bool generative() const { return false; }

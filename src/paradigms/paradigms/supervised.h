@@ -37,6 +37,7 @@ class SupervisedParadigm : public Paradigm {
                         std::mt19937_64& rng) override;
   nlohmann::json evaluate(data::Split split) override;
   void write_reports(data::Split split, const std::filesystem::path& dir) override;
+  at::Tensor embed(const std::vector<std::size_t>& indices) override;
 
   models::Classifier& model() { return model_; }
   const train::Examples& examples() const { return *examples_; }

@@ -43,6 +43,8 @@ class Examples {
   std::int64_t crop_frames() const { return crop_frames_; }
   const std::vector<std::string>& class_names() const { return class_names_; }
   const data::Item& item(std::size_t index) const { return items_.at(index); }
+  /// Items of the dataset, usable or not (indices run over these).
+  std::size_t item_count() const { return items_.size(); }
 
  private:
   std::vector<data::Item> items_;

@@ -101,7 +101,7 @@ TrainResult Trainer::fit() {
   const std::vector<std::size_t> train_items = paradigm_.train_items();
   check_input(!train_items.empty(), "train: the training split is empty");
   const auto steps_per_epoch = static_cast<std::int64_t>(
-      plan_epoch(train_items, options_.batching, options_.seed, 0).size());
+      paradigm_.plan_epoch(options_.batching, options_.seed, 0).size());
   const std::int64_t total_steps =
       options_.max_steps > 0 ? std::min(options_.max_steps, options_.epochs * steps_per_epoch)
                              : options_.epochs * steps_per_epoch;
@@ -110,7 +110,8 @@ TrainResult Trainer::fit() {
   for (std::int64_t epoch = state_.epoch; epoch < options_.epochs; ++epoch) {
     if (options_.max_steps > 0 && state_.step >= options_.max_steps) break;
     const auto epoch_start = Clock::now();
-    const EpochPlan plan = plan_epoch(train_items, options_.batching, options_.seed, epoch);
+    paradigm_.begin_epoch(epoch, options_.seed, state_.step_in_epoch > 0);
+    const EpochPlan plan = paradigm_.plan_epoch(options_.batching, options_.seed, epoch);
     double lr = 0;
     std::int64_t epoch_start_samples = state_.epoch_samples;
     for (auto s = static_cast<std::size_t>(state_.step_in_epoch); s < plan.size(); ++s) {
@@ -157,6 +158,7 @@ TrainResult Trainer::fit() {
     record["train"]["loss"] =
         state_.epoch_samples > 0 ? state_.epoch_loss_sum / double(state_.epoch_samples) : 0.0;
     record["train"]["samples"] = state_.epoch_samples;
+    record["train"].update(paradigm_.epoch_stats());
     record["samples_per_s"] =
         double(state_.epoch_samples - epoch_start_samples) / std::max(train_seconds, 1e-9);
     const nlohmann::json valid = paradigm_.evaluate(data::Split::Valid);
