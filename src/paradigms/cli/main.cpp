@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   cli::add_data_command(app, global);
   cli::add_train_command(app, global);
   cli::add_run_commands(app, global);
+  cli::add_retrieval_command(app, global);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& error) {
