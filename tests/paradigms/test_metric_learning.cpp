@@ -148,7 +148,7 @@ TEST(MetricLearning, TripletsAndPairsFilesTrain) {
   auto examples = pattern_examples();
   const std::vector<std::size_t> train_items = examples->split(data::Split::Train);
   TempDir dir;
-  // Every anchor with the next item of its class and an item of the next class.
+  // Every (anchor, positive) of a class with an item of another class, varied with (a, p).
   std::ofstream triplets(dir / "t.csv"), pairs(dir / "p.csv");
   triplets << "a,p,n\n";
   pairs << "i,j,label\n";
@@ -157,7 +157,8 @@ TEST(MetricLearning, TripletsAndPairsFilesTrain) {
     for (std::size_t p : train_items) {
       if (p == a || examples->item(p).labels[0] != label) continue;
       for (std::size_t n : train_items) {
-        if (examples->item(n).labels[0] != (label + 1) % kClasses) continue;
+        const auto other = (label + 1 + std::int64_t(a + p) % (kClasses - 1)) % kClasses;
+        if (examples->item(n).labels[0] != other) continue;
         triplets << a << "," << p << "," << examples->item(n).path << "\n";
         pairs << a << "," << p << ",1\n" << a << "," << n << ",-1\n";
         break;
