@@ -128,8 +128,7 @@ TEST(MetricLearning, OfflineMiningRefreshesTripletsAndResumesExactly) {
   {
     MetricLearningParadigm first(pattern_examples(), options, 8, torch::kCPU);
     train::TrainerCallbacks callbacks;
-    callbacks.progress = [&](std::int64_t epoch, std::int64_t step, std::int64_t, double,
-                             double) {
+    callbacks.progress = [&](std::int64_t epoch, std::int64_t step, std::int64_t, double, double) {
       if (epoch == 4 && step == 2) stop = true;
     };
     train::Trainer trainer(first, trainer_options(5, 8), split_dir.path(), "", callbacks, &stop);
@@ -170,8 +169,8 @@ TEST(MetricLearning, TripletsAndPairsFilesTrain) {
   for (auto supervision : {MetricSupervision::TripletsFile, MetricSupervision::PairsFile}) {
     MetricLearningOptions options = small_options();
     options.supervision = supervision;
-    options.tuples_file = supervision == MetricSupervision::TripletsFile ? dir / "t.csv"
-                                                                         : dir / "p.csv";
+    options.tuples_file =
+        supervision == MetricSupervision::TripletsFile ? dir / "t.csv" : dir / "p.csv";
     if (supervision == MetricSupervision::PairsFile) {
       options.loss.kind = losses::MetricLossKind::Contrastive;
     }
@@ -188,19 +187,17 @@ TEST(MetricLearning, FilesMustStayInTheTrainingSplit) {
   const std::size_t test_item = examples->split(data::Split::Test).front();
   const std::size_t train_item = examples->split(data::Split::Train).front();
   TempDir dir;
-  std::ofstream(dir / "t.csv") << "a,p,n\n" << train_item << "," << train_item << "," << test_item
-                               << "\n";
+  std::ofstream(dir / "t.csv") << "a,p,n\n"
+                               << train_item << "," << train_item << "," << test_item << "\n";
   MetricLearningOptions options = small_options();
   options.supervision = MetricSupervision::TripletsFile;
   options.tuples_file = dir / "t.csv";
-  EXPECT_THROW_WITH(MetricLearningParadigm(examples, options, 16, torch::kCPU), InputError,
-                    "t.csv", "row 1", "not in the training split");
+  EXPECT_THROW_WITH(MetricLearningParadigm(examples, options, 16, torch::kCPU), InputError, "t.csv",
+                    "row 1", "not in the training split");
 }
 
 TEST(MetricLearning, ConfigErrorsNameTheKey) {
-  auto config = [](const std::string& text) {
-    return config::read_run_config(YAML::Load(text));
-  };
+  auto config = [](const std::string& text) { return config::read_run_config(YAML::Load(text)); };
   const std::string base = "paradigm: metric\ndata: {source: notes, path: x}\n";
   EXPECT_NO_THROW(config(base + "loss: {kind: ntxent}\nminer: {kind: none}\n"));
   EXPECT_EQ(config(base).trainer.monitor, "valid.map_at_r");
@@ -208,12 +205,12 @@ TEST(MetricLearning, ConfigErrorsNameTheKey) {
             distances::DistanceKind::Cosine);
   EXPECT_THROW_WITH(config(base + "miner: {kind: semi-hard}"), ConfigError, "miner.kind",
                     "semihard");
-  EXPECT_THROW_WITH(config(base + "loss: {kind: triplet, marign: 0.1}"), ConfigError,
-                    "loss.marign", "margin");
+  EXPECT_THROW_WITH(config(base + "loss: {kind: triplet, marign: 0.1}"), ConfigError, "loss.marign",
+                    "margin");
   EXPECT_THROW_WITH(config(base + "train: {batch_size: full}"), ConfigError, "batch_size",
                     "integer");
-  EXPECT_THROW_WITH(config(base + "train: {batch_size: 30}\nsampler: {per_class: 4}"),
-                    ConfigError, "multiple of");
+  EXPECT_THROW_WITH(config(base + "train: {batch_size: 30}\nsampler: {per_class: 4}"), ConfigError,
+                    "multiple of");
   EXPECT_THROW_WITH(config(base + "supervision: {kind: triplets_file}"), ConfigError,
                     "supervision.file");
   EXPECT_THROW_WITH(config("paradigm: supervised\ndata: {source: notes, path: x}\n"

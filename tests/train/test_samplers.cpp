@@ -61,8 +61,8 @@ TEST(ClassBalanced, SmallClassesAreDrawnWithReplacement) {
   ASSERT_EQ(plan.size(), 1u);
   std::map<std::size_t, int> counts;
   for (std::size_t item : plan[0][0]) ++counts[item];
-  EXPECT_EQ(counts[100], 4);                  // the single item of class 0, four times
-  EXPECT_EQ(counts[101] + counts[102], 4);    // class 1's two items, four draws
+  EXPECT_EQ(counts[100], 4);                // the single item of class 0, four times
+  EXPECT_EQ(counts[101] + counts[102], 4);  // class 1's two items, four draws
   for (std::size_t item = 103; item < 109; ++item) EXPECT_LE(counts[item], 1);
 }
 
@@ -77,10 +77,10 @@ TEST(ClassBalanced, SameSeedAndEpochGiveTheSamePlan) {
 
 TEST(ClassBalanced, ClearErrors) {
   const Labeled data = make({0, 1}, {5, 5});
-  EXPECT_THROW_WITH(plan_class_balanced_epoch(data.items, data.labels, {10, 3}, 0, 0),
-                    ConfigError, "batch_size (10)", "multiple of", "per_class (3)");
-  EXPECT_THROW_WITH(plan_class_balanced_epoch(data.items, data.labels, {12, 4}, 0, 0),
-                    InputError, "needs 3 classes", "has 2");
+  EXPECT_THROW_WITH(plan_class_balanced_epoch(data.items, data.labels, {10, 3}, 0, 0), ConfigError,
+                    "batch_size (10)", "multiple of", "per_class (3)");
+  EXPECT_THROW_WITH(plan_class_balanced_epoch(data.items, data.labels, {12, 4}, 0, 0), InputError,
+                    "needs 3 classes", "has 2");
 }
 
 }  // namespace

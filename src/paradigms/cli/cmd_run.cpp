@@ -128,10 +128,11 @@ int run_embed(const RunArgs& args, const GlobalOptions& global) {
   data::save_npy(out, embeddings.contiguous());
   data::save_npy(labels_out, torch::tensor(labels, torch::kInt64));
   data::save_npy(items_out, torch::tensor(items, torch::kInt64));
-  spdlog::info("wrote {} embeddings of dimension {} to {}, their labels to {} and their dataset "
-               "item indices to {}",
-               embeddings.size(0), embeddings.size(1), out.string(), labels_out.string(),
-               items_out.string());
+  spdlog::info(
+      "wrote {} embeddings of dimension {} to {}, their labels to {} and their dataset "
+      "item indices to {}",
+      embeddings.size(0), embeddings.size(1), out.string(), labels_out.string(),
+      items_out.string());
   return 0;
 }
 
@@ -199,13 +200,11 @@ void add_run_commands(CLI::App& app, std::shared_ptr<GlobalOptions> global) {
       "embed", "Write a run's embeddings of a split (.npy), with their labels and item indices");
   embed->add_option("run_dir", embed_args->run_dir, "run folder")->required();
   embed->add_option("--split", embed_args->split, "test, valid or train")->capture_default_str();
-  embed->add_option("--out", embed_args->out, "embeddings file E.npy (float32 [N, D])")
-      ->required();
+  embed->add_option("--out", embed_args->out, "embeddings file E.npy (float32 [N, D])")->required();
   embed->add_option("--labels-out", embed_args->labels_out,
                     "labels file (int64 [N]; default E.labels.npy beside --out); E.items.npy "
                     "gets the dataset item index of each row");
-  embed->add_option("--checkpoint", embed_args->checkpoint, "best or last")
-      ->capture_default_str();
+  embed->add_option("--checkpoint", embed_args->checkpoint, "best or last")->capture_default_str();
   bind(embed, embed_args, global, run_embed);
 }
 

@@ -141,8 +141,8 @@ int run_train(const TrainArgs& args, const GlobalOptions& global) {
     const nlohmann::json& test = metrics["test"];
     const nlohmann::json& untrained = metrics.value("test_untrained", nlohmann::json::object());
     for (const char* key : {"accuracy", "balanced_accuracy", "macro_f1", "macro_roc_auc",
-                            "macro_average_precision", "micro_f1", "mae", "rmse", "r2",
-                            "map_at_r", "precision_at_1", "r_precision", "map", "mrr"}) {
+                            "macro_average_precision", "micro_f1", "mae", "rmse", "r2", "map_at_r",
+                            "precision_at_1", "r_precision", "map", "mrr"}) {
       if (!test.contains(key) || !test[key].is_number()) continue;
       const double value = test[key].get<double>();
       if (untrained.contains(key) && untrained[key].is_number()) {

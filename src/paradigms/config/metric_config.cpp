@@ -18,12 +18,15 @@ const EnumNames<DistanceKind> kDistances = {{"euclidean", DistanceKind::Euclidea
 const EnumNames<losses::MetricReduction> kReductions = {
     {"mean_nonzero", losses::MetricReduction::MeanNonZero},
     {"mean", losses::MetricReduction::Mean}};
-const EnumNames<MinerKind> kMiners = {
-    {"none", MinerKind::None},          {"all", MinerKind::All},
-    {"hard", MinerKind::Hard},          {"semihard", MinerKind::SemiHard},
-    {"easy", MinerKind::Easy},          {"batch-hard", MinerKind::BatchHard},
-    {"batch-semihard", MinerKind::BatchSemiHard}, {"random", MinerKind::Random},
-    {"pair", MinerKind::Pair}};
+const EnumNames<MinerKind> kMiners = {{"none", MinerKind::None},
+                                      {"all", MinerKind::All},
+                                      {"hard", MinerKind::Hard},
+                                      {"semihard", MinerKind::SemiHard},
+                                      {"easy", MinerKind::Easy},
+                                      {"batch-hard", MinerKind::BatchHard},
+                                      {"batch-semihard", MinerKind::BatchSemiHard},
+                                      {"random", MinerKind::Random},
+                                      {"pair", MinerKind::Pair}};
 const EnumNames<bool> kSamplers = {{"class_balanced", true}, {"shuffled", false}};
 const EnumNames<MetricSupervision> kSupervisions = {
     {"labels", MetricSupervision::Labels},

@@ -207,8 +207,9 @@ RunConfig read_run_config(const YAML::Node& root) {
     m.grad_clip_norm = config.supervised.grad_clip_norm;
     m.eval_batch_size = config.supervised.eval_batch_size;
     if (config.trainer.batching.full_batch) {
-      throw ConfigError("config key 'train.batch_size': metric learning mines tuples within a "
-                        "batch, so it needs an integer batch size (got `full`)");
+      throw ConfigError(
+          "config key 'train.batch_size': metric learning mines tuples within a "
+          "batch, so it needs an integer batch size (got `full`)");
     }
     m.validate();
     if (m.supervision == MetricSupervision::Labels && m.class_balanced) {

@@ -37,8 +37,8 @@ struct RunConfig {
   std::string paradigm = "supervised";
   data::DataSpec data;
   audio::FrontendOptions frontend;
-  SupervisedOptions supervised;  ///< paradigm: supervised
-  MetricLearningOptions metric;  ///< paradigm: metric (model, optimizer, train as below)
+  SupervisedOptions supervised;   ///< paradigm: supervised
+  MetricLearningOptions metric;   ///< paradigm: metric (model, optimizer, train as below)
   bool loss_from_targets = true;  ///< loss.kind: auto
   train::TrainerOptions trainer;
   YAML::Node source;  ///< the config as read, overrides applied

@@ -59,15 +59,16 @@ std::vector<std::array<std::size_t, 3>> read_triplets_file(
     const fs::path& path, const std::vector<std::string>& item_paths) {
   const CsvTable table = read_csv(path);
   const std::string source = "triplets file " + in_quotes(path.string());
-  const std::size_t a = table.require_column("a", path.string()), p = table.require_column("p", path.string()),
+  const std::size_t a = table.require_column("a", path.string()),
+                    p = table.require_column("p", path.string()),
                     n = table.require_column("n", path.string());
   const ItemLookup lookup(path, item_paths);
   std::vector<std::array<std::size_t, 3>> triplets;
   triplets.reserve(table.rows.size());
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const auto& row = table.rows[r];
-    triplets.push_back({lookup(row[a], r + 2, "a"), lookup(row[p], r + 2, "p"),
-                        lookup(row[n], r + 2, "n")});
+    triplets.push_back(
+        {lookup(row[a], r + 2, "a"), lookup(row[p], r + 2, "p"), lookup(row[n], r + 2, "n")});
   }
   check_input(!triplets.empty(), source + " holds no triplet");
   return triplets;
@@ -77,7 +78,8 @@ std::vector<PairRow> read_pairs_file(const fs::path& path,
                                      const std::vector<std::string>& item_paths) {
   const CsvTable table = read_csv(path);
   const std::string source = "pairs file " + in_quotes(path.string());
-  const std::size_t i = table.require_column("i", path.string()), j = table.require_column("j", path.string()),
+  const std::size_t i = table.require_column("i", path.string()),
+                    j = table.require_column("j", path.string()),
                     label = table.require_column("label", path.string());
   const ItemLookup lookup(path, item_paths);
   std::vector<PairRow> pairs;

@@ -28,24 +28,23 @@ void MetricLearningOptions::validate() const {
   auto require = [](bool ok, const std::string& message) {
     if (!ok) throw ConfigError(message);
   };
-  require(embedding_dim >= 1,
-          fmt::format("embedding.dim must be >= 1 (got {})", embedding_dim));
+  require(embedding_dim >= 1, fmt::format("embedding.dim must be >= 1 (got {})", embedding_dim));
   require(per_class >= 1, fmt::format("sampler.per_class must be >= 1 (got {})", per_class));
   require(refresh_epochs >= 1,
           fmt::format("supervision.refresh_epochs must be >= 1 (got {})", refresh_epochs));
-  require(triplets_per_anchor >= 1,
-          fmt::format("supervision.triplets_per_anchor must be >= 1 (got {})", triplets_per_anchor));
+  require(
+      triplets_per_anchor >= 1,
+      fmt::format("supervision.triplets_per_anchor must be >= 1 (got {})", triplets_per_anchor));
   require(grad_clip_norm >= 0 && eval_batch_size >= 1,
           "train: grad_clip_norm must be >= 0 and eval_batch_size >= 1");
   loss.validate();
   miner.validate();
   offline_miner.validate();
-  const bool file = supervision == MetricSupervision::TripletsFile ||
-                    supervision == MetricSupervision::PairsFile;
+  const bool file =
+      supervision == MetricSupervision::TripletsFile || supervision == MetricSupervision::PairsFile;
   require(!file || !tuples_file.empty(),
           fmt::format("supervision {} needs supervision.file (a CSV)", to_string(supervision)));
-  require(supervision != MetricSupervision::Offline ||
-              miners::selects_triplets(offline_miner.kind),
+  require(supervision != MetricSupervision::Offline || miners::selects_triplets(offline_miner.kind),
           "supervision.strategy: offline mining needs a triplet miner (all, hard, semihard, easy, "
           "batch-hard, batch-semihard or random)");
   const bool pair_loss = loss.kind != losses::MetricLossKind::Triplet;
@@ -57,9 +56,9 @@ void MetricLearningOptions::validate() const {
 }
 
 std::string MetricLearningOptions::describe() const {
-  std::string text = fmt::format("supervision {}, embedding {}{}, loss {}", to_string(supervision),
-                                 embedding_dim, normalize_embeddings ? " (normalized)" : "",
-                                 loss.describe());
+  std::string text =
+      fmt::format("supervision {}, embedding {}{}, loss {}", to_string(supervision), embedding_dim,
+                  normalize_embeddings ? " (normalized)" : "", loss.describe());
   switch (supervision) {
     case MetricSupervision::Labels:
       text += fmt::format(", miner {}, {}", miner.describe(),
@@ -67,8 +66,8 @@ std::string MetricLearningOptions::describe() const {
                                          : std::string("shuffled batches"));
       break;
     case MetricSupervision::Offline:
-      text += fmt::format(", offline {} every {} epoch(s), {} per anchor",
-                          offline_miner.describe(), refresh_epochs, triplets_per_anchor);
+      text += fmt::format(", offline {} every {} epoch(s), {} per anchor", offline_miner.describe(),
+                          refresh_epochs, triplets_per_anchor);
       break;
     default: text += ", file " + tuples_file; break;
   }
@@ -120,10 +119,10 @@ MetricLearningParadigm::MetricLearningParadigm(std::shared_ptr<const train::Exam
     in_train.assign(paths.size(), false);
     for (std::size_t i : train_items()) in_train[i] = true;
     const auto check_train = [&](std::size_t item, std::size_t row) {
-      check_input(in_train[item], fmt::format("{} row {}: item {} ({}) is not in the training "
-                                              "split (or was skipped)",
-                                              in_quotes(options_.tuples_file), row + 1, item,
-                                              paths[item]));
+      check_input(in_train[item],
+                  fmt::format("{} row {}: item {} ({}) is not in the training "
+                              "split (or was skipped)",
+                              in_quotes(options_.tuples_file), row + 1, item, paths[item]));
     };
     std::vector<std::int64_t> flat;
     if (options_.supervision == MetricSupervision::TripletsFile) {
@@ -185,8 +184,9 @@ train::EpochPlan MetricLearningParadigm::plan_epoch(const train::BatchingOptions
     const std::vector<std::size_t> items = train_items();
     const at::Tensor labels = labels_of(items);
     return train::plan_class_balanced_epoch(
-        items, std::vector<std::int64_t>(labels.data_ptr<std::int64_t>(),
-                                         labels.data_ptr<std::int64_t>() + labels.numel()),
+        items,
+        std::vector<std::int64_t>(labels.data_ptr<std::int64_t>(),
+                                  labels.data_ptr<std::int64_t>() + labels.numel()),
         train::ClassBalancedOptions{batch_size_, options_.per_class}, seed, epoch);
   }
   // Tuple steps: slots, mapped to this epoch's shuffle of the current tuples in train_step.
@@ -224,14 +224,13 @@ void MetricLearningParadigm::mine_offline(std::int64_t epoch, std::uint64_t seed
   all.embeddings = embed(items);
   all.labels = labels_of(items);
   std::mt19937_64 rng(train::mix_seed(seed, 6, std::uint64_t(epoch)));
-  const miners::Triplets mined =
-      miners::mine_triplets(all, options_.offline_miner, options_.loss.distance,
-                            options_.triplets_per_anchor, &rng);
+  const miners::Triplets mined = miners::mine_triplets(
+      all, options_.offline_miner, options_.loss.distance, options_.triplets_per_anchor, &rng);
   // Rows of the embedded set back to dataset item indices.
   const at::Tensor to_item =
       torch::tensor(std::vector<std::int64_t>(items.begin(), items.end()), torch::kInt64);
-  at::Tensor rows = mined.size() > 0 ? to_item.index({mined.as_rows()})
-                                     : torch::zeros({0, 3}, torch::kInt64);
+  at::Tensor rows =
+      mined.size() > 0 ? to_item.index({mined.as_rows()}) : torch::zeros({0, 3}, torch::kInt64);
   static_cast<TupleStateImpl&>(*tuple_state_).tuples.set_(rows.contiguous());
   epoch_mined_ = mined.size();
 }
@@ -302,9 +301,8 @@ StepResult MetricLearningParadigm::tuples_step(const std::vector<std::size_t>& s
   std::vector<std::int64_t> columns[3];
   const int arity = options_.supervision == MetricSupervision::PairsFile ? 2 : 3;
   for (std::size_t slot : slots) {
-    const std::int64_t row = slot_order_.empty()
-                                 ? std::int64_t(slot) % count
-                                 : slot_order_[slot % slot_order_.size()];
+    const std::int64_t row =
+        slot_order_.empty() ? std::int64_t(slot) % count : slot_order_[slot % slot_order_.size()];
     for (int c = 0; c < arity; ++c) {
       const std::int64_t item = rows[row * 3 + c];
       auto [it, fresh] = position.emplace(item, std::int64_t(items.size()));

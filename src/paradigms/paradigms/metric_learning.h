@@ -34,21 +34,21 @@ enum class MetricSupervision { Labels, Offline, TripletsFile, PairsFile };
 const char* to_string(MetricSupervision supervision);
 
 struct MetricLearningOptions {
-  models::ModelOptions model;             ///< encoder, pooling, optional hidden head layer
-  std::int64_t embedding_dim = 128;       ///< output size of the embedding head
-  bool normalize_embeddings = true;       ///< L2-normalise the model's output rows
-  losses::MetricLossOptions loss;         ///< the loss and its distance
-  miners::MinerOptions miner;             ///< online miner (labels supervision)
+  models::ModelOptions model;        ///< encoder, pooling, optional hidden head layer
+  std::int64_t embedding_dim = 128;  ///< output size of the embedding head
+  bool normalize_embeddings = true;  ///< L2-normalise the model's output rows
+  losses::MetricLossOptions loss;    ///< the loss and its distance
+  miners::MinerOptions miner;        ///< online miner (labels supervision)
   MetricSupervision supervision = MetricSupervision::Labels;
-  bool class_balanced = true;             ///< labels: m items per class in every batch
-  std::int64_t per_class = 4;             ///< labels: m
-  std::int64_t refresh_epochs = 1;        ///< offline: mine again every K epochs
+  bool class_balanced = true;       ///< labels: m items per class in every batch
+  std::int64_t per_class = 4;       ///< labels: m
+  std::int64_t refresh_epochs = 1;  ///< offline: mine again every K epochs
   miners::MinerOptions offline_miner{miners::MinerKind::SemiHard};  ///< offline: strategy
-  std::int64_t triplets_per_anchor = 8;   ///< offline: triplets kept per anchor
-  std::string tuples_file;                ///< triplets_file / pairs_file: the CSV
-  optim::OptimizerOptions optimizer;      ///< algorithm and hyper-parameters
-  double grad_clip_norm = 0.0;            ///< clip the global gradient norm (0: off)
-  std::int64_t eval_batch_size = 256;     ///< items per forward pass in evaluation
+  std::int64_t triplets_per_anchor = 8;  ///< offline: triplets kept per anchor
+  std::string tuples_file;               ///< triplets_file / pairs_file: the CSV
+  optim::OptimizerOptions optimizer;     ///< algorithm and hyper-parameters
+  double grad_clip_norm = 0.0;           ///< clip the global gradient norm (0: off)
+  std::int64_t eval_batch_size = 256;    ///< items per forward pass in evaluation
 
   /// Throws ConfigError for a value out of range or a combination that cannot train.
   void validate() const;

@@ -56,8 +56,8 @@ class Paradigm {
   /// `batching`; paradigms with their own sampling (m items per class, batches of mined
   /// triplets) override it. Must depend on (seed, epoch) and the paradigm's state only, so a
   /// resumed run replays it, and must give the same number of steps for every epoch.
-  virtual train::EpochPlan plan_epoch(const train::BatchingOptions& batching,
-                                      std::uint64_t seed, std::int64_t epoch);
+  virtual train::EpochPlan plan_epoch(const train::BatchingOptions& batching, std::uint64_t seed,
+                                      std::int64_t epoch);
   /// Called before the first step of every epoch; `resumed_mid_epoch` is true when the epoch
   /// continues from a checkpoint taken inside it (state built at the epoch's start, such as
   /// offline-mined triplets, is then in the checkpoint). `seed` is the run's seed.

@@ -15,9 +15,9 @@ void ClassBalancedOptions::validate() const {
     throw ConfigError(fmt::format("sampler.per_class must be >= 1 (got {})", per_class));
   }
   if (batch_size < 1 || batch_size % per_class != 0) {
-    throw ConfigError(fmt::format(
-        "sampler: train.batch_size ({}) must be a multiple of sampler.per_class ({})", batch_size,
-        per_class));
+    throw ConfigError(
+        fmt::format("sampler: train.batch_size ({}) must be a multiple of sampler.per_class ({})",
+                    batch_size, per_class));
   }
 }
 
@@ -30,17 +30,17 @@ EpochPlan plan_class_balanced_epoch(const std::vector<std::size_t>& items,
                                     const ClassBalancedOptions& options, std::uint64_t seed,
                                     std::int64_t epoch) {
   options.validate();
-  check_input(items.size() == labels.size(),
-              fmt::format("class-balanced sampler: {} items but {} labels", items.size(),
-                          labels.size()));
+  check_input(
+      items.size() == labels.size(),
+      fmt::format("class-balanced sampler: {} items but {} labels", items.size(), labels.size()));
   std::map<std::int64_t, std::vector<std::size_t>> by_class;
   for (std::size_t i = 0; i < items.size(); ++i) by_class[labels[i]].push_back(items[i]);
   const std::int64_t classes_per_batch = options.batch_size / options.per_class;
-  check_input(std::int64_t(by_class.size()) >= classes_per_batch,
-              fmt::format("class-balanced sampler: a batch of {} with {} per class needs {} "
-                          "classes, but the training split has {}",
-                          options.batch_size, options.per_class, classes_per_batch,
-                          by_class.size()));
+  check_input(
+      std::int64_t(by_class.size()) >= classes_per_batch,
+      fmt::format("class-balanced sampler: a batch of {} with {} per class needs {} "
+                  "classes, but the training split has {}",
+                  options.batch_size, options.per_class, classes_per_batch, by_class.size()));
 
   std::mt19937_64 rng(mix_seed(seed, 5, std::uint64_t(epoch)));
   std::vector<std::vector<std::size_t>*> classes;

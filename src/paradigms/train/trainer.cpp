@@ -100,8 +100,8 @@ TrainResult Trainer::fit() {
   using Clock = std::chrono::steady_clock;
   const std::vector<std::size_t> train_items = paradigm_.train_items();
   check_input(!train_items.empty(), "train: the training split is empty");
-  const auto steps_per_epoch = static_cast<std::int64_t>(
-      paradigm_.plan_epoch(options_.batching, options_.seed, 0).size());
+  const auto steps_per_epoch =
+      static_cast<std::int64_t>(paradigm_.plan_epoch(options_.batching, options_.seed, 0).size());
   const std::int64_t total_steps =
       options_.max_steps > 0 ? std::min(options_.max_steps, options_.epochs * steps_per_epoch)
                              : options_.epochs * steps_per_epoch;
@@ -158,7 +158,15 @@ TrainResult Trainer::fit() {
     record["train"]["loss"] =
         state_.epoch_samples > 0 ? state_.epoch_loss_sum / double(state_.epoch_samples) : 0.0;
     record["train"]["samples"] = state_.epoch_samples;
-    record["train"].update(paradigm_.epoch_stats());
+    const nlohmann::json stats = paradigm_.epoch_stats();
+    record["train"].update(stats);
+    std::string stats_text;
+    for (const auto& [key, value] : stats.items()) {
+      stats_text += value.is_number_integer()
+                        ? fmt::format(", {} {}", key, value.get<std::int64_t>())
+                    : value.is_number() ? fmt::format(", {} {:.4g}", key, value.get<double>())
+                                        : "";
+    }
     record["samples_per_s"] =
         double(state_.epoch_samples - epoch_start_samples) / std::max(train_seconds, 1e-9);
     const nlohmann::json valid = paradigm_.evaluate(data::Split::Valid);
@@ -193,9 +201,9 @@ TrainResult Trainer::fit() {
     if (better) save_checkpoint(best_checkpoint(), paradigm_, state_, config_yaml_);
     save_checkpoint(last_checkpoint(), paradigm_, state_, config_yaml_);
     log(fmt::format(
-        "epoch {}/{}: train loss {:.4f}{}, {}={:.4f}{}, lr {:.3g}, {:.0f} samples/s, "
+        "epoch {}/{}: train loss {:.4f}{}{}, {}={:.4f}{}, lr {:.3g}, {:.0f} samples/s, "
         "{:.1f} s",
-        epoch + 1, options_.epochs, record["train"]["loss"].get<double>(),
+        epoch + 1, options_.epochs, record["train"]["loss"].get<double>(), stats_text,
         valid.contains("loss") ? fmt::format(", valid loss {:.4f}", valid["loss"].get<double>())
                                : "",
         monitored, *value, better ? " (best)" : "", lr, record["samples_per_s"].get<double>(),
