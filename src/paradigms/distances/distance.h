@@ -38,6 +38,9 @@ struct DistanceOptions {
   std::string describe() const;  ///< "euclidean (normalized)"
 };
 
+/// A tensor's shape for error messages: "[128, 16]" ("undefined" for an undefined tensor).
+std::string shape_text(const at::Tensor& tensor);
+
 /// Rows divided by max(|row|₂, kNormalizeEps); differentiable, zero rows stay zero.
 at::Tensor normalize_rows(const at::Tensor& x);
 
