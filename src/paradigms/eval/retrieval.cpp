@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -164,7 +165,13 @@ struct Scratch {
   std::vector<typename RankKey<Scalar>::type> relevant;  // sorted keys of the relevant ones
   std::vector<std::int64_t> counts;                      // see rank_query
   std::vector<std::int64_t> bucket_start;                // see rank_query
+  std::vector<std::int64_t> slot_count;                  // see rank_query
+  std::vector<std::int32_t> slots;                       // [M]
+  std::vector<std::int64_t> searched;                    // [M]
 };
+
+/// Buckets per relevant reference: more make fewer references need an exact comparison.
+constexpr std::int64_t kBucketsPerRelevant = 4;
 
 /// One query's ranks of its relevant references, from its row of distances (or similarities,
 /// `sign` = -1 turning them into closeness) to all M references.
@@ -186,54 +193,99 @@ QueryResult rank_query(const Scalar* row, std::int64_t reference_count, const Cl
   if (r == 0) return result;
   std::sort(relevant.begin(), relevant.end());
 
-  // Placing each irrelevant reference among the sorted relevant ones by binary search would
-  // cost log R dependent loads each; buckets make it O(1) on average. The 2R buckets split
-  // [lowest, highest] of the relevant closeness evenly, bucket_start[t] counts the relevant
-  // references in buckets below t, and only those in the reference's own bucket are searched.
-  // The bucket is a monotone function of the closeness (a clamp of a floor of a difference
-  // times a positive scale), so relevant references in lower buckets are certainly closer and
-  // those in higher ones certainly farther, whatever the rounding. Without a usable scale (one
-  // value, or infinities) everything falls in bucket 0: a plain binary search.
+  // Placing each irrelevant reference among the sorted relevant ones by binary search costs
+  // log R dependent loads and mispredicted branches; buckets make it a few branch-free steps.
+  // B = 4R buckets split [lowest, highest] of the relevant closeness evenly and bucket_start[t]
+  // counts the relevant references in buckets below t. The bucket is a monotone function of the
+  // closeness (a clamped floor of a difference times a positive scale), so relevant references
+  // in lower buckets are certainly closer and those in higher ones certainly farther, whatever
+  // the rounding; only a reference sharing its bucket with relevant ones needs an exact
+  // comparison of keys. Slot 0 holds references closer than every relevant one, slot t + 1
+  // bucket t and slot B + 1 those farther than all. Without a usable scale (a single value, or
+  // infinities) every reference within the range shares bucket 0: a plain binary search.
   const Scalar lowest = sign * row[Keys::index_of(relevant.front())];
   const Scalar highest = sign * row[Keys::index_of(relevant.back())];
-  const std::int64_t buckets = 2 * r;
+  const std::int64_t buckets = std::min<std::int64_t>(kBucketsPerRelevant * r, 1 << 30);
   Scalar scale = 0;
   if (std::isfinite(lowest) && std::isfinite(highest) && highest > lowest) {
     scale = static_cast<Scalar>(buckets) / (highest - lowest);
     if (!std::isfinite(scale)) scale = 0;
   }
-  const auto bucket_of = [&](Scalar closeness) -> std::int64_t {  // closeness in [lowest, highest]
-    if (scale == 0) return 0;
-    return std::min(static_cast<std::int64_t>((closeness - lowest) * scale), buckets - 1);
-  };
+  const auto last_bucket = static_cast<Scalar>(buckets - 1);
+  const auto after_all = static_cast<std::int32_t>(buckets + 1);
+  std::vector<std::int32_t>& slots = scratch.slots;
+  slots.resize(static_cast<std::size_t>(reference_count));
+  // A separate loop without stores that depend on each other, so that it vectorises.
+  if (scale > 0) {
+    for (std::int64_t j = 0; j < reference_count; ++j) {
+      const Scalar closeness = sign * row[j];
+      const Scalar position =
+          std::max(Scalar(0), std::min((closeness - lowest) * scale, last_bucket));
+      const auto inside = static_cast<std::int32_t>(position) + 1;
+      slots[static_cast<std::size_t>(j)] =
+          closeness < lowest ? 0 : (closeness > highest ? after_all : inside);
+    }
+  } else {
+    for (std::int64_t j = 0; j < reference_count; ++j) {
+      const Scalar closeness = sign * row[j];
+      slots[static_cast<std::size_t>(j)] =
+          closeness < lowest ? 0 : (closeness > highest ? after_all : 1);
+    }
+  }
+
   std::vector<std::int64_t>& bucket_start = scratch.bucket_start;
   bucket_start.assign(static_cast<std::size_t>(buckets + 1), 0);
   for (const auto& key : relevant) {
-    ++bucket_start[static_cast<std::size_t>(bucket_of(sign * row[Keys::index_of(key)]) + 1)];
+    ++bucket_start[static_cast<std::size_t>(slots[static_cast<std::size_t>(Keys::index_of(key))])];
   }
   for (std::int64_t t = 0; t < buckets; ++t) {
     bucket_start[static_cast<std::size_t>(t + 1)] += bucket_start[static_cast<std::size_t>(t)];
+  }
+
+  // Every reference is counted in its slot, and those in a bucket with relevant ones are
+  // listed for the exact comparison (branch-free: the list grows by 0 or 1).
+  std::vector<std::int64_t>& slot_count = scratch.slot_count;
+  slot_count.assign(static_cast<std::size_t>(buckets + 2), 0);
+  std::vector<std::int64_t>& searched = scratch.searched;
+  searched.resize(static_cast<std::size_t>(reference_count));
+  std::size_t searched_count = 0;
+  for (std::int64_t j = 0; j < reference_count; ++j) {
+    const auto slot = static_cast<std::size_t>(slots[static_cast<std::size_t>(j)]);
+    ++slot_count[slot];
+    searched[searched_count] = j;
+    const bool shared = slot >= 1 && slot <= static_cast<std::size_t>(buckets) &&
+                        bucket_start[slot] > bucket_start[slot - 1];
+    searched_count += shared ? 1 : 0;
+  }
+  // The query's class (its relevant references and, leave-one-out, the query itself) is not
+  // irrelevant: take it out again.
+  for (std::int64_t m = index.offsets[c]; m < index.offsets[c + 1]; ++m) {
+    const std::int64_t j = index.members[static_cast<std::size_t>(m)];
+    --slot_count[static_cast<std::size_t>(slots[static_cast<std::size_t>(j)])];
   }
 
   // counts[b]: irrelevant references closer than relevant b, b + 1, .. but not b - 1. Those
   // farther than every relevant one change no rank and are not counted.
   std::vector<std::int64_t>& counts = scratch.counts;
   counts.assign(static_cast<std::size_t>(r + 1), 0);
+  counts[0] += slot_count[0];
+  for (std::int64_t t = 0; t < buckets; ++t) {
+    counts[static_cast<std::size_t>(bucket_start[static_cast<std::size_t>(t)])] +=
+        slot_count[static_cast<std::size_t>(t + 1)];
+  }
   const std::int32_t* reference_class = index.reference_class.data();
-  for (std::int64_t j = 0; j < reference_count; ++j) {
-    if (reference_class[j] == query_class || j == excluded) continue;
-    const Scalar closeness = sign * row[j];
-    if (closeness > highest) continue;
-    std::size_t below = 0;
-    if (!(closeness < lowest)) {
-      const auto t = static_cast<std::size_t>(bucket_of(closeness));
-      const std::int64_t first = bucket_start[t];
-      below = static_cast<std::size_t>(first) +
-              count_below(relevant.data() + first,
-                          static_cast<std::size_t>(bucket_start[t + 1] - first),
-                          Keys::make(closeness, j));
+  for (std::size_t listed = 0; listed < searched_count; ++listed) {
+    const std::int64_t j = searched[listed];
+    if (reference_class[j] == query_class) continue;
+    const auto slot = static_cast<std::size_t>(slots[static_cast<std::size_t>(j)]);
+    const std::int64_t first = bucket_start[slot - 1];
+    const std::size_t closer_in_bucket =
+        count_below(relevant.data() + first, static_cast<std::size_t>(bucket_start[slot] - first),
+                    Keys::make(sign * row[j], j));
+    if (closer_in_bucket > 0) {
+      --counts[static_cast<std::size_t>(first)];
+      ++counts[static_cast<std::size_t>(first) + closer_in_bucket];
     }
-    ++counts[below];
   }
 
   std::int64_t irrelevant_before = 0;
@@ -265,16 +317,26 @@ void rank_block(const at::Tensor& block, std::int64_t start, const ClassIndex& i
   const std::int64_t rows = block.size(0);
   const std::int64_t reference_count = block.size(1);
   const Scalar* data = block.data_ptr<Scalar>();
-  // A few queries per task: each costs O(M log R), far above the scheduling overhead.
-  constexpr std::int64_t kGrain = 4;
-  at::parallel_for(0, rows, kGrain, [&](std::int64_t begin, std::int64_t end) {
+  // Queries are handed out a few at a time from a shared counter rather than split in equal
+  // halves up front: when the machine is busy and one thread is descheduled, the others take
+  // over its share instead of waiting for it. Which thread ranks a query changes no result.
+  constexpr std::int64_t kQueriesPerGrab = 8;
+  std::atomic<std::int64_t> next_row{0};
+  const std::int64_t workers =
+      std::min<std::int64_t>(at::get_num_threads(), (rows + kQueriesPerGrab - 1) / kQueriesPerGrab);
+  at::parallel_for(0, workers, 1, [&](std::int64_t, std::int64_t) {
     Scratch<Scalar> scratch;
-    for (std::int64_t row = begin; row < end; ++row) {
-      const std::int64_t query = start + row;
-      results[static_cast<std::size_t>(query)] =
-          rank_query<Scalar>(data + row * reference_count, reference_count, index,
-                             index.query_class[static_cast<std::size_t>(query)],
-                             leave_one_out ? query : -1, sign, scratch);
+    for (;;) {
+      const std::int64_t begin = next_row.fetch_add(kQueriesPerGrab);
+      if (begin >= rows) break;
+      const std::int64_t end = std::min(rows, begin + kQueriesPerGrab);
+      for (std::int64_t row = begin; row < end; ++row) {
+        const std::int64_t query = start + row;
+        results[static_cast<std::size_t>(query)] =
+            rank_query<Scalar>(data + row * reference_count, reference_count, index,
+                               index.query_class[static_cast<std::size_t>(query)],
+                               leave_one_out ? query : -1, sign, scratch);
+      }
     }
   });
 }
