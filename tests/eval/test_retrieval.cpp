@@ -348,6 +348,25 @@ TEST(RetrievalMetrics, AllPointsEqualRankByIndex) {
   EXPECT_NEAR(report.precision_at_1, 2.0 / 5, 1e-12);
 }
 
+// Unnormalised dot products beyond the float64 range: infinite similarities tie with each
+// other (by index), and the bucket placement has no finite range to divide.
+TEST(RetrievalMetrics, InfiniteSimilaritiesTieAndRankByIndex) {
+  const at::Tensor embeddings =
+      torch::tensor({1e200, 2e200, -1e200, 1.0, 3.0, -2e200, 0.5, 1e200, -3.0}, torch::kFloat64)
+          .reshape({9, 1});
+  const at::Tensor labels = torch::tensor({0, 1, 0, 1, 0, 1, 0, 1, 1}, torch::kInt64);
+  RetrievalOptions options = options_for(DistanceKind::Dot, /*normalize=*/false);
+  options.recall_ks = {1, 2, 4};
+  for (const std::int64_t chunk : {1, 4, 1024}) {
+    options.chunk_size = chunk;
+    expect_report_near(retrieval_metrics(embeddings, labels, options),
+                       brute_force(embeddings, labels, options));
+    expect_report_near(
+        retrieval_metrics(embeddings, labels, embeddings.flip(0), labels.flip(0), options),
+        brute_force(embeddings, labels, embeddings.flip(0), labels.flip(0), options));
+  }
+}
+
 TEST(RetrievalMetrics, ClassesOfOneAreLeftOutAndCounted) {
   torch::manual_seed(16);
   const at::Tensor embeddings = torch::randn({8, 3}, torch::kFloat64);

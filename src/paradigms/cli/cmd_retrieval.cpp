@@ -31,10 +31,6 @@ struct RetrievalArgs {
   bool json = false;
 };
 
-std::string shape_of(const at::Tensor& tensor) {
-  return fmt::format("[{}]", fmt::join(tensor.sizes(), ", "));
-}
-
 at::Tensor load(const std::string& flag, const std::string& path) {
   try {
     return data::load_npy(path);
@@ -47,12 +43,12 @@ at::Tensor load_embeddings(const std::string& flag, const std::string& path) {
   const at::Tensor embeddings = load(flag, path);
   const std::string what = flag + " " + in_quotes(path);
   check_input(embeddings.dim() == 2, what + ": expected a 2-D [N, D] array of embeddings (got " +
-                                         shape_of(embeddings) + ")");
+                                         distances::shape_text(embeddings) + ")");
   check_input(
       embeddings.scalar_type() == torch::kFloat32 || embeddings.scalar_type() == torch::kFloat64,
       what + ": expected float32 or float64 embeddings (got " +
           c10::toString(embeddings.scalar_type()) + ")");
-  check_input(embeddings.isfinite().all().item<bool>(),
+  check_input(at::isfinite(embeddings).all().item<bool>(),
               what + ": expected finite embeddings (got NaN or infinity)");
   return embeddings;
 }
@@ -62,8 +58,8 @@ at::Tensor load_labels(const std::string& flag, const std::string& path,
                        std::int64_t rows) {
   const at::Tensor labels = load(flag, path);
   const std::string what = flag + " " + in_quotes(path);
-  check_input(labels.dim() == 1,
-              what + ": expected a 1-D [N] array of labels (got " + shape_of(labels) + ")");
+  check_input(labels.dim() == 1, what + ": expected a 1-D [N] array of labels (got " +
+                                     distances::shape_text(labels) + ")");
   check_input(
       labels.scalar_type() == torch::kInt64 || labels.scalar_type() == torch::kInt32,
       what + ": expected int64 or int32 labels (got " + c10::toString(labels.scalar_type()) + ")");
@@ -89,8 +85,9 @@ int run_retrieval(const RetrievalArgs& args, const GlobalOptions& global) {
   eval::RetrievalOptions options;
   try {
     options.distance.kind = distances::parse_distance(args.distance);
-  } catch (const InputError& error) {
-    throw InputError(std::string("--distance: ") + error.what());
+  } catch (const InputError&) {
+    throw InputError("--distance " + in_quotes(args.distance) +
+                     ": unknown distance (expected euclidean, squared_euclidean, cosine or dot)");
   }
   options.distance.normalize = !args.no_normalize;
   options.recall_ks = args.ks;

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -17,19 +18,15 @@ namespace {
 
 constexpr const char* kFunction = "retrieval_metrics";
 
-std::string shape_of(const at::Tensor& tensor) {
-  return fmt::format("[{}]", fmt::join(tensor.sizes(), ", "));
-}
-
 void check_embeddings(const char* argument, const at::Tensor& embeddings) {
   check_input(embeddings.defined(), fmt::format("{}: {} is undefined", kFunction, argument));
   check_input(embeddings.dim() == 2, fmt::format("{}: {} must be [N, D] (got shape {})", kFunction,
-                                                 argument, shape_of(embeddings)));
+                                                 argument, distances::shape_text(embeddings)));
   const c10::ScalarType dtype = embeddings.scalar_type();
   check_input(dtype == at::kFloat || dtype == at::kDouble,
               fmt::format("{}: {} must be float32 or float64 (got {})", kFunction, argument,
                           c10::toString(dtype)));
-  check_input(embeddings.isfinite().all().item<bool>(),
+  check_input(at::isfinite(embeddings).all().item<bool>(),
               fmt::format("{}: {} must be finite (got NaN or infinity)", kFunction, argument));
 }
 
@@ -38,7 +35,7 @@ std::vector<std::int64_t> checked_labels(const char* argument, const at::Tensor&
                                          const char* embeddings_argument, std::int64_t rows) {
   check_input(labels.defined(), fmt::format("{}: {} is undefined", kFunction, argument));
   check_input(labels.dim() == 1, fmt::format("{}: {} must be [N] (got shape {})", kFunction,
-                                             argument, shape_of(labels)));
+                                             argument, distances::shape_text(labels)));
   check_input(c10::isIntegralType(labels.scalar_type(), /*includeBool=*/false),
               fmt::format("{}: {} must hold integers (got {})", kFunction, argument,
                           c10::toString(labels.scalar_type())));
@@ -119,6 +116,7 @@ struct RankKey<float> {
     return (static_cast<std::uint64_t>(orderable_bits(closeness)) << 32) |
            static_cast<std::uint32_t>(index);
   }
+  static std::int64_t index_of(type key) { return static_cast<std::int64_t>(key & 0xffffffffu); }
 };
 
 // float64: the closeness needs all 64 bits, so the index sits beside it.
@@ -136,6 +134,7 @@ struct RankKey<double> {
   static type make(double closeness, std::int64_t index) {
     return {orderable_bits(closeness), static_cast<std::uint32_t>(index)};
   }
+  static std::int64_t index_of(const type& key) { return key.index; }
 };
 
 /// The number of entries of sorted[0..size) below `key`; branch-free, as the comparisons are
@@ -160,52 +159,135 @@ struct QueryResult {
   std::int64_t first_rank = 0;  // 1-based rank of the first relevant reference
 };
 
+/// Buffers one thread reuses from query to query.
+template <typename Scalar>
 struct Scratch {
-  template <typename Key>
-  std::vector<Key>& keys();
-  std::vector<std::uint64_t> float_keys;
-  std::vector<DoubleKey> double_keys;
-  std::vector<std::int64_t> counts;
+  std::vector<typename RankKey<Scalar>::type> relevant;  // sorted keys of the relevant ones
+  std::vector<std::int64_t> counts;                      // see rank_query
+  std::vector<std::int64_t> bucket_start;                // see rank_query
+  std::vector<std::int64_t> slot_count;                  // see rank_query
+  std::vector<std::int32_t> slots;                       // [M]
+  std::vector<std::int64_t> searched;                    // [M]
 };
-template <>
-std::vector<std::uint64_t>& Scratch::keys<std::uint64_t>() {
-  return float_keys;
-}
-template <>
-std::vector<DoubleKey>& Scratch::keys<DoubleKey>() {
-  return double_keys;
-}
+
+/// Buckets per relevant reference: more make fewer references need an exact comparison.
+constexpr std::int64_t kBucketsPerRelevant = 4;
 
 /// One query's ranks of its relevant references, from its row of distances (or similarities,
 /// `sign` = -1 turning them into closeness) to all M references.
 template <typename Scalar>
 QueryResult rank_query(const Scalar* row, std::int64_t reference_count, const ClassIndex& index,
                        std::int32_t query_class, std::int64_t excluded, Scalar sign,
-                       Scratch& scratch) {
-  using Key = typename RankKey<Scalar>::type;
+                       Scratch<Scalar>& scratch) {
+  using Keys = RankKey<Scalar>;
   QueryResult result;
   if (query_class < 0) return result;
-  std::vector<Key>& relevant = scratch.keys<Key>();
+  auto& relevant = scratch.relevant;
   relevant.clear();
   const auto c = static_cast<std::size_t>(query_class);
   for (std::int64_t m = index.offsets[c]; m < index.offsets[c + 1]; ++m) {
     const std::int64_t j = index.members[static_cast<std::size_t>(m)];
-    if (j != excluded) relevant.push_back(RankKey<Scalar>::make(sign * row[j], j));
+    if (j != excluded) relevant.push_back(Keys::make(sign * row[j], j));
   }
-  const std::size_t relevant_count = relevant.size();
-  if (relevant_count == 0) return result;
+  const auto r = static_cast<std::int64_t>(relevant.size());
+  if (r == 0) return result;
   std::sort(relevant.begin(), relevant.end());
 
-  // counts[b]: irrelevant references closer than relevant b, b + 1, .. but not b - 1.
-  std::vector<std::int64_t>& counts = scratch.counts;
-  counts.assign(relevant_count + 1, 0);
-  const std::int32_t* reference_class = index.reference_class.data();
-  for (std::int64_t j = 0; j < reference_count; ++j) {
-    if (reference_class[j] == query_class || j == excluded) continue;
-    ++counts[count_below(relevant.data(), relevant_count, RankKey<Scalar>::make(sign * row[j], j))];
+  // Placing each irrelevant reference among the sorted relevant ones by binary search costs
+  // log R dependent loads and mispredicted branches; buckets make it a few branch-free steps.
+  // B = 4R buckets split [lowest, highest] of the relevant closeness evenly and bucket_start[t]
+  // counts the relevant references in buckets below t. The bucket is a monotone function of the
+  // closeness (a clamped floor of a difference times a positive scale), so relevant references
+  // in lower buckets are certainly closer and those in higher ones certainly farther, whatever
+  // the rounding; only a reference sharing its bucket with relevant ones needs an exact
+  // comparison of keys. Slot 0 holds references closer than every relevant one, slot t + 1
+  // bucket t and slot B + 1 those farther than all. Without a usable scale (a single value, or
+  // infinities) every reference within the range shares bucket 0: a plain binary search.
+  const Scalar lowest = sign * row[Keys::index_of(relevant.front())];
+  const Scalar highest = sign * row[Keys::index_of(relevant.back())];
+  const std::int64_t buckets = std::min<std::int64_t>(kBucketsPerRelevant * r, 1 << 30);
+  Scalar scale = 0;
+  if (std::isfinite(lowest) && std::isfinite(highest) && highest > lowest) {
+    scale = static_cast<Scalar>(buckets) / (highest - lowest);
+    if (!std::isfinite(scale)) scale = 0;
+  }
+  const auto last_bucket = static_cast<Scalar>(buckets - 1);
+  const auto after_all = static_cast<std::int32_t>(buckets + 1);
+  std::vector<std::int32_t>& slots = scratch.slots;
+  slots.resize(static_cast<std::size_t>(reference_count));
+  // A separate loop without stores that depend on each other, so that it vectorises.
+  if (scale > 0) {
+    for (std::int64_t j = 0; j < reference_count; ++j) {
+      const Scalar closeness = sign * row[j];
+      const Scalar position =
+          std::max(Scalar(0), std::min((closeness - lowest) * scale, last_bucket));
+      const auto inside = static_cast<std::int32_t>(position) + 1;
+      slots[static_cast<std::size_t>(j)] =
+          closeness < lowest ? 0 : (closeness > highest ? after_all : inside);
+    }
+  } else {
+    for (std::int64_t j = 0; j < reference_count; ++j) {
+      const Scalar closeness = sign * row[j];
+      slots[static_cast<std::size_t>(j)] =
+          closeness < lowest ? 0 : (closeness > highest ? after_all : 1);
+    }
   }
 
-  const auto r = static_cast<std::int64_t>(relevant_count);
+  std::vector<std::int64_t>& bucket_start = scratch.bucket_start;
+  bucket_start.assign(static_cast<std::size_t>(buckets + 1), 0);
+  for (const auto& key : relevant) {
+    ++bucket_start[static_cast<std::size_t>(slots[static_cast<std::size_t>(Keys::index_of(key))])];
+  }
+  for (std::int64_t t = 0; t < buckets; ++t) {
+    bucket_start[static_cast<std::size_t>(t + 1)] += bucket_start[static_cast<std::size_t>(t)];
+  }
+
+  // Every reference is counted in its slot, and those in a bucket with relevant ones are
+  // listed for the exact comparison (branch-free: the list grows by 0 or 1).
+  std::vector<std::int64_t>& slot_count = scratch.slot_count;
+  slot_count.assign(static_cast<std::size_t>(buckets + 2), 0);
+  std::vector<std::int64_t>& searched = scratch.searched;
+  searched.resize(static_cast<std::size_t>(reference_count));
+  std::size_t searched_count = 0;
+  for (std::int64_t j = 0; j < reference_count; ++j) {
+    const auto slot = static_cast<std::size_t>(slots[static_cast<std::size_t>(j)]);
+    ++slot_count[slot];
+    searched[searched_count] = j;
+    const bool shared = slot >= 1 && slot <= static_cast<std::size_t>(buckets) &&
+                        bucket_start[slot] > bucket_start[slot - 1];
+    searched_count += shared ? 1 : 0;
+  }
+  // The query's class (its relevant references and, leave-one-out, the query itself) is not
+  // irrelevant: take it out again.
+  for (std::int64_t m = index.offsets[c]; m < index.offsets[c + 1]; ++m) {
+    const std::int64_t j = index.members[static_cast<std::size_t>(m)];
+    --slot_count[static_cast<std::size_t>(slots[static_cast<std::size_t>(j)])];
+  }
+
+  // counts[b]: irrelevant references closer than relevant b, b + 1, .. but not b - 1. Those
+  // farther than every relevant one change no rank and are not counted.
+  std::vector<std::int64_t>& counts = scratch.counts;
+  counts.assign(static_cast<std::size_t>(r + 1), 0);
+  counts[0] += slot_count[0];
+  for (std::int64_t t = 0; t < buckets; ++t) {
+    counts[static_cast<std::size_t>(bucket_start[static_cast<std::size_t>(t)])] +=
+        slot_count[static_cast<std::size_t>(t + 1)];
+  }
+  const std::int32_t* reference_class = index.reference_class.data();
+  for (std::size_t listed = 0; listed < searched_count; ++listed) {
+    const std::int64_t j = searched[listed];
+    if (reference_class[j] == query_class) continue;
+    const auto slot = static_cast<std::size_t>(slots[static_cast<std::size_t>(j)]);
+    const std::int64_t first = bucket_start[slot - 1];
+    const std::size_t closer_in_bucket =
+        count_below(relevant.data() + first, static_cast<std::size_t>(bucket_start[slot] - first),
+                    Keys::make(sign * row[j], j));
+    if (closer_in_bucket > 0) {
+      --counts[static_cast<std::size_t>(first)];
+      ++counts[static_cast<std::size_t>(first) + closer_in_bucket];
+    }
+  }
+
   std::int64_t irrelevant_before = 0;
   std::int64_t in_top_r = 0;
   double precision_sum_top_r = 0.0;
@@ -235,16 +317,26 @@ void rank_block(const at::Tensor& block, std::int64_t start, const ClassIndex& i
   const std::int64_t rows = block.size(0);
   const std::int64_t reference_count = block.size(1);
   const Scalar* data = block.data_ptr<Scalar>();
-  // A few queries per task: each costs O(M log R), far above the scheduling overhead.
-  constexpr std::int64_t kGrain = 4;
-  at::parallel_for(0, rows, kGrain, [&](std::int64_t begin, std::int64_t end) {
-    Scratch scratch;
-    for (std::int64_t row = begin; row < end; ++row) {
-      const std::int64_t query = start + row;
-      results[static_cast<std::size_t>(query)] =
-          rank_query<Scalar>(data + row * reference_count, reference_count, index,
-                             index.query_class[static_cast<std::size_t>(query)],
-                             leave_one_out ? query : -1, sign, scratch);
+  // Queries are handed out a few at a time from a shared counter rather than split in equal
+  // halves up front: when the machine is busy and one thread is descheduled, the others take
+  // over its share instead of waiting for it. Which thread ranks a query changes no result.
+  constexpr std::int64_t kQueriesPerGrab = 8;
+  std::atomic<std::int64_t> next_row{0};
+  const std::int64_t workers =
+      std::min<std::int64_t>(at::get_num_threads(), (rows + kQueriesPerGrab - 1) / kQueriesPerGrab);
+  at::parallel_for(0, workers, 1, [&](std::int64_t, std::int64_t) {
+    Scratch<Scalar> scratch;
+    for (;;) {
+      const std::int64_t begin = next_row.fetch_add(kQueriesPerGrab);
+      if (begin >= rows) break;
+      const std::int64_t end = std::min(rows, begin + kQueriesPerGrab);
+      for (std::int64_t row = begin; row < end; ++row) {
+        const std::int64_t query = start + row;
+        results[static_cast<std::size_t>(query)] =
+            rank_query<Scalar>(data + row * reference_count, reference_count, index,
+                               index.query_class[static_cast<std::size_t>(query)],
+                               leave_one_out ? query : -1, sign, scratch);
+      }
     }
   });
 }
@@ -310,7 +402,7 @@ RetrievalReport evaluate(const at::Tensor& queries, const std::vector<std::int64
             .to(at::kCPU)
             .contiguous();
     // Finite embeddings can still overflow, e.g. dot products of huge unnormalised rows.
-    check_input(!block.isnan().any().item<bool>(),
+    check_input(!at::isnan(block).any().item<bool>(),
                 fmt::format("{}: the {} between queries and references is NaN (embeddings too "
                             "large for this distance?)",
                             kFunction, distances::to_string(options.distance.kind)));
@@ -382,10 +474,11 @@ RetrievalReport retrieval_metrics(const at::Tensor& queries, const at::Tensor& q
   check_embeddings("queries", queries);
   check_embeddings("references", references);
   check_reference_count("references", references.size(0));
-  check_input(queries.size(1) == references.size(1),
-              fmt::format("{}: queries and references must have the same width D (got {} and "
-                          "{})",
-                          kFunction, shape_of(queries), shape_of(references)));
+  check_input(
+      queries.size(1) == references.size(1),
+      fmt::format("{}: queries and references must have the same width D (got {} and "
+                  "{})",
+                  kFunction, distances::shape_text(queries), distances::shape_text(references)));
   check_input(
       queries.scalar_type() == references.scalar_type(),
       fmt::format("{}: queries and references must have the same dtype (got {} and {})", kFunction,

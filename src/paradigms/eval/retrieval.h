@@ -28,7 +28,13 @@
 // The k-NN is exact. Distances are computed for `chunk_size` queries at a time, so memory is
 // O(chunk_size x M) for M references, never the full N x M matrix. Each query's ranks of its
 // relevant items are found without sorting the whole row: the R relevant distances are sorted
-// and every other reference is placed among them by binary search, O(M log R) per query.
+// and every other reference is dropped into one of 4R buckets over their range, compared
+// exactly only when its bucket holds relevant ones: O(M + R log R) per query on spread-out
+// distances, O(M log R) at worst (everything in one bucket, e.g. all distances tied). Queries
+// run in parallel on libtorch's intra-op threads (at::parallel_for). The ranking does not
+// depend on the thread count; chunk_size only changes how the distance matrix is blocked
+// (BLAS may round a distance differently in a block of another shape, which can only swap two
+// distances that are equal to the last bit or so).
 
 #include <ATen/core/Tensor.h>
 
@@ -49,7 +55,7 @@ struct RetrievalOptions {
   /// The k of recall_at_k, each >= 1 (default 1, 5, 10; may be empty).
   std::vector<std::int64_t> recall_ks = {1, 5, 10};
   /// Queries per block of distances (default 1024): the peak extra memory is about
-  /// chunk_size x M distances. Must be >= 1; results do not depend on it.
+  /// chunk_size x M distances. Must be >= 1.
   std::int64_t chunk_size = 1024;
 
   /// Throws InputError naming the first invalid field and its value.
