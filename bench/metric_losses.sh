@@ -31,7 +31,8 @@ ROWS=(
 )
 
 cell() {  # $1 = JSON line: "median_ms / peak_rss_mb"
-  "$PYTHON" -c 'import json,sys; d=json.loads(sys.argv[1]); print("%.1f / %.0f" % (d["median_ms"], d["peak_rss_mb"]))' "$1"
+  "$PYTHON" -c 'import json, sys; d = json.loads(sys.argv[1])
+print("%.1f / %.0f" % (d["median_ms"], d["peak_rss_mb"]))' "$1"
 }
 
 printf "%-20s" "B"

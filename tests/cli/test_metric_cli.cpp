@@ -57,8 +57,8 @@ std::string inputs(const TempDir& dir) {
 TEST(MetricCli, MineWritesTheSortedTripletsOfTheLibrary) {
   TempDir dir;
   const auto batch = write_inputs(dir);
-  const Result r = run("mine" + inputs(dir) + " --strategy semihard --margin 0.3 --out " +
-                       (dir / "t.csv"));
+  const Result r =
+      run("mine" + inputs(dir) + " --strategy semihard --margin 0.3 --out " + (dir / "t.csv"));
   ASSERT_EQ(r.code, 0) << r.output;
   miners::MinerOptions miner;
   miner.kind = miners::MinerKind::SemiHard;
@@ -114,8 +114,8 @@ TEST(MetricCli, BadInputsNameTheInput) {
       {"mine --embeddings " + (dir / "e.npy") + " --labels " + (dir / "short.npy") +
            " --strategy all" + out,
        {"--labels", "expected 40 labels", "[39]"}},
-      {"mine --embeddings " + (dir / "l.npy") + " --labels " + (dir / "l.npy") +
-           " --strategy all" + out,
+      {"mine --embeddings " + (dir / "l.npy") + " --labels " + (dir / "l.npy") + " --strategy all" +
+           out,
        {"--embeddings", "float32 or float64"}},
       {"mine" + inputs(dir) + " --strategy semi" + out, {"'semi'", "semihard"}},
       {"mine" + inputs(dir) + " --strategy pair" + out, {"--strategy", "triplet miner"}},

@@ -23,13 +23,11 @@ using miners::MinerKind;
 using miners::MinerOptions;
 using nlohmann::json;
 
-const char* kCases[] = {"c01_distinct_labels", "c02_single_class", "c03_n1",
+const char* kCases[] = {"c01_distinct_labels", "c02_single_class",     "c03_n1",
                         "c04_tiny_hand",       "c08_singletons_mixed", "c10_rand128_d16_c8",
                         "c12_with_ref"};
 
-std::string case_dir(const std::string& name) {
-  return testing::reference("metric-cases/" + name);
-}
+std::string case_dir(const std::string& name) { return testing::reference("metric-cases/" + name); }
 
 struct Case {
   LabeledEmbeddings self, ref;
@@ -102,9 +100,9 @@ void check_block(const std::string& name, const LabeledEmbeddings& batch, const 
   // Triplet loss values and counts, with and without miners.
   MetricLossOptions triplet;
   const std::pair<const char*, MinerKind> loss_kinds[] = {
-      {"no_miner", MinerKind::None},        {"miner_all", MinerKind::All},
-      {"miner_hard", MinerKind::Hard},      {"miner_semihard", MinerKind::SemiHard},
-      {"miner_easy", MinerKind::Easy},      {"miner_batch_hard", MinerKind::BatchHard}};
+      {"no_miner", MinerKind::None},   {"miner_all", MinerKind::All},
+      {"miner_hard", MinerKind::Hard}, {"miner_semihard", MinerKind::SemiHard},
+      {"miner_easy", MinerKind::Easy}, {"miner_batch_hard", MinerKind::BatchHard}};
   for (const auto& [key, kind] : loss_kinds) {
     SCOPED_TRACE(key);
     const json& expected = block["triplet_margin_loss"][key];
@@ -121,7 +119,8 @@ void check_block(const std::string& name, const LabeledEmbeddings& batch, const 
   contrastive.kind = MetricLossKind::Contrastive;
   const json& c = block["contrastive_loss"];
   const MetricLossResult rc = metric_loss(batch, contrastive, miner_of(MinerKind::None));
-  const double ours = c["pos_loss_avgnonzero"].get<double>() + c["neg_loss_avgnonzero"].get<double>();
+  const double ours =
+      c["pos_loss_avgnonzero"].get<double>() + c["neg_loss_avgnonzero"].get<double>();
   if (c["pos_loss_num_pairs"].get<int>() <= 1 && c["neg_loss_num_pairs"].get<int>() <= 1) {
     EXPECT_NEAR(rc.loss.item<double>(), ours, 1e-5) << "our definition, not the library's 0";
   } else {

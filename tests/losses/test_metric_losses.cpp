@@ -47,7 +47,7 @@ MetricLossOptions options_of(MetricLossKind kind) {
 
 /// Distances as a double matrix plus who is a positive or a negative of whom.
 struct Reference {
-  at::Tensor d;  // [N, M] double, from pairwise in the batch's dtype
+  at::Tensor d;                            // [N, M] double, from pairwise in the batch's dtype
   std::vector<std::vector<int>> relation;  // 1 positive, −1 negative, 0 neither
   double sign = 1;
 
@@ -302,9 +302,9 @@ TEST(MetricLosses, ZeroVectorsGiveNoNaN) {
 
 TEST(MetricLosses, ClassesOfOneAndTiedDistancesEqualBruteForce) {
   LabeledEmbeddings batch;
-  batch.embeddings = torch::tensor({0.f, 1.f, 1.f, 0.f, 0.f, -1.f, -1.f, 0.f, 0.f, 1.f, 1.f, 0.f,
-                                    0.6f, 0.8f})
-                         .reshape({7, 2});  // repeated points: many equal distances
+  batch.embeddings =
+      torch::tensor({0.f, 1.f, 1.f, 0.f, 0.f, -1.f, -1.f, 0.f, 0.f, 1.f, 1.f, 0.f, 0.6f, 0.8f})
+          .reshape({7, 2});  // repeated points: many equal distances
   batch.labels = torch::tensor({7, 7, 1000003, 7, 1000003, 42, 99}, torch::kInt64);
   for (const MetricLossOptions& o : every_variant()) {
     for (MinerKind mk : {MinerKind::None, MinerKind::Hard, MinerKind::SemiHard}) {
@@ -345,12 +345,12 @@ TEST(MetricLosses, NamesOptionsAndErrors) {
   o.temperature = 0;
   EXPECT_THROW_WITH(o.validate(), ConfigError, "temperature", "got 0");
   const LabeledEmbeddings batch = random_batch(5, 3, 2, 61);
-  EXPECT_THROW_WITH(metric_loss(batch, MetricLossOptions{}, miner_of(MinerKind::Pair)),
-                    ConfigError, "pair miner");
+  EXPECT_THROW_WITH(metric_loss(batch, MetricLossOptions{}, miner_of(MinerKind::Pair)), ConfigError,
+                    "pair miner");
   LabeledEmbeddings wrong = batch;
   wrong.labels = wrong.labels.to(torch::kInt32);
-  EXPECT_THROW_WITH(metric_loss(wrong, MetricLossOptions{}, miner_of(MinerKind::None)),
-                    InputError, "metric_loss", "labels must be int64");
+  EXPECT_THROW_WITH(metric_loss(wrong, MetricLossOptions{}, miner_of(MinerKind::None)), InputError,
+                    "metric_loss", "labels must be int64");
   EXPECT_EQ(options_of(MetricLossKind::Triplet).describe(),
             "triplet on euclidean (normalized), margin 0.2, reduction mean_nonzero");
 }

@@ -43,8 +43,7 @@ std::vector<Row> brute_force(const LabeledEmbeddings& batch, const MinerOptions&
   for (std::int64_t a = 0; a < d.size(0); ++a) {
     const std::int64_t la = batch.labels[a].item<std::int64_t>();
     for (std::int64_t p = 0; p < d.size(1); ++p) {
-      if ((!batch.has_references() && p == a) || ref_labels[p].item<std::int64_t>() != la)
-        continue;
+      if ((!batch.has_references() && p == a) || ref_labels[p].item<std::int64_t>() != la) continue;
       for (std::int64_t n = 0; n < d.size(1); ++n) {
         if (ref_labels[n].item<std::int64_t>() == la) continue;
         const float t = sign * acc[a][n] - sign * acc[a][p];
@@ -75,8 +74,8 @@ LabeledEmbeddings random_batch(std::int64_t n, std::int64_t dim, std::int64_t cl
 /// Points on a grid of a few values, so many distances are exactly equal.
 LabeledEmbeddings tied_batch() {
   LabeledEmbeddings batch;
-  batch.embeddings = torch::tensor({0.f, 0.f, 1.f, 0.f, 0.f, 1.f, 1.f, 1.f, 0.f, 0.f, 2.f, 0.f,
-                                    0.f, 2.f, 1.f, 0.f, 1.f, 0.f, 2.f, 2.f})
+  batch.embeddings = torch::tensor({0.f, 0.f, 1.f, 0.f, 0.f, 1.f, 1.f, 1.f, 0.f, 0.f,
+                                    2.f, 0.f, 0.f, 2.f, 1.f, 0.f, 1.f, 0.f, 2.f, 2.f})
                          .reshape({10, 2});
   batch.labels = torch::tensor({0, 0, 1, 1, 0, 1, 1, 0, 1, 0}, torch::kInt64);
   return batch;
@@ -128,7 +127,8 @@ TEST(Miners, TiesAtTheThresholdsAreDecidedAsTheBruteForceDecides) {
   const auto hard = brute_force(batch, miner_of(MinerKind::Hard), distance);
   std::int64_t exact_zero = 0;
   const at::Tensor d = distances::pairwise(batch.embeddings, batch.embeddings, distance);
-  for (const Row& r : hard) exact_zero += d[r[0]][r[2]].item<float>() == d[r[0]][r[1]].item<float>();
+  for (const Row& r : hard)
+    exact_zero += d[r[0]][r[2]].item<float>() == d[r[0]][r[1]].item<float>();
   EXPECT_GT(exact_zero, 0) << "the case must contain ties";
   EXPECT_EQ(rows_of(mine_triplets(batch, miner_of(MinerKind::Hard), distance)), hard);
   EXPECT_EQ(rows_of(mine_triplets(batch, miner_of(MinerKind::Easy, 1.0), distance)),
@@ -217,7 +217,8 @@ TEST(Miners, PairMinerEqualsBruteForce) {
   for (std::int64_t i = 0; i < 30; ++i) {
     for (std::int64_t j = 0; j < 30; ++j) {
       if (i == j) continue;
-      const bool same = batch.labels[i].item<std::int64_t>() == batch.labels[j].item<std::int64_t>();
+      const bool same =
+          batch.labels[i].item<std::int64_t>() == batch.labels[j].item<std::int64_t>();
       const float v = d[i][j].item<float>();
       if (same ? v > 0.8f : v < 1.1f) expected.push_back({i, j, same});
     }
@@ -254,9 +255,9 @@ TEST(Miners, CountsAbove2To31AreExact) {
 }
 
 TEST(Miners, NamesAndErrors) {
-  for (MinerKind kind : {MinerKind::None, MinerKind::All, MinerKind::Hard, MinerKind::SemiHard,
-                         MinerKind::Easy, MinerKind::BatchHard, MinerKind::BatchSemiHard,
-                         MinerKind::Random, MinerKind::Pair})
+  for (MinerKind kind :
+       {MinerKind::None, MinerKind::All, MinerKind::Hard, MinerKind::SemiHard, MinerKind::Easy,
+        MinerKind::BatchHard, MinerKind::BatchSemiHard, MinerKind::Random, MinerKind::Pair})
     EXPECT_EQ(parse_miner(to_string(kind)), kind);
   EXPECT_THROW_WITH(parse_miner("semi-hard"), InputError, "semihard");
   LabeledEmbeddings batch = random_batch(5, 3, 2, 10);

@@ -7,9 +7,9 @@
 //   dot                s(x, y) = x·y               (a similarity)
 //
 // Rows are L2-normalised first by default (x / |x|₂, and 0 for rows with |x|₂ ≤ 1e-12: a
-// zero row stays zero and has a zero gradient). Every "closer than" inequality of the losses and miners is flipped
-// for similarities; `closeness_sign` gives the factor that turns a value into a distance-like
-// one (+1 for distances, −1 for similarities).
+// zero row stays zero and has a zero gradient). Every "closer than" inequality of the losses and
+// miners is flipped for similarities; `closeness_sign` gives the factor that turns a value into a
+// distance-like one (+1 for distances, −1 for similarities).
 
 #include <ATen/core/Tensor.h>
 

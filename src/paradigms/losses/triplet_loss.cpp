@@ -32,8 +32,7 @@ void weights_typed(const at::Tensor& d, const miners::detail::LabelView& labels,
       row.load(data + a * columns, columns, labels.ref_labels, labels.labels[a],
                labels.self ? a : -1, T(sign));
       miners::detail::hinge_weights(row, window, T(sign), w + a * columns, pairs, sorted, runs,
-                                    row_selected[a],
-                                    row_nonzero[a]);
+                                    row_selected[a], row_nonzero[a]);
     }
   });
   selected = nonzero = 0;

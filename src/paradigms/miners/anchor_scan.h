@@ -80,8 +80,7 @@ std::int64_t first_not_paying(const std::vector<T>& values, std::int64_t begin, 
 template <typename T>
 void hinge_weights(const AnchorRow<T>& row, const Window<T>& w, T sign, T* weights,
                    std::vector<std::pair<T, std::int64_t>>& pairs, std::vector<T>& sorted,
-                   std::vector<std::int64_t>& runs, std::int64_t& selected,
-                   std::int64_t& nonzero) {
+                   std::vector<std::int64_t>& runs, std::int64_t& selected, std::int64_t& nonzero) {
   if (row.pos_index.empty() || row.neg_index.empty()) return;
   const std::size_t negatives = row.neg_index.size();
   pairs.resize(negatives);
