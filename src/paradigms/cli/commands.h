@@ -42,5 +42,7 @@ void prepare_run(const GlobalOptions& options);
 void add_features_command(CLI::App& app, std::shared_ptr<GlobalOptions> global);
 void add_data_command(CLI::App& app, std::shared_ptr<GlobalOptions> global);
 void add_retrieval_command(CLI::App& app, std::shared_ptr<GlobalOptions> global);
+/// `mine` and `loss` (metric learning on embeddings from .npy files).
+void add_metric_commands(CLI::App& app, std::shared_ptr<GlobalOptions> global);
 
 }  // namespace paradigms::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   app.parse_complete_callback([global] { cli::setup_logging(global->log_level); });
   cli::add_features_command(app, global);
   cli::add_data_command(app, global);
+  cli::add_metric_commands(app, global);
   cli::add_train_command(app, global);
   cli::add_run_commands(app, global);
   cli::add_retrieval_command(app, global);

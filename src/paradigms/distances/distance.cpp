@@ -42,10 +42,14 @@ std::string shape_text(const at::Tensor& tensor) {
 }
 
 at::Tensor normalize_rows(const at::Tensor& x) {
-  // linalg_vector_norm's backward masks the zero norms, so a zero row gets a zero gradient
-  // (a hand-written sqrt(sum(x²)) would give 0 · ∞ = NaN there).
+  // linalg_vector_norm's backward masks zero norms. Rows with norm ≤ eps get a scale of 0
+  // rather than 1/eps, so a zero row stays zero with a zero gradient (x / max(|x|, eps) would
+  // give it a gradient of 1/eps). The clamp keeps the unused branch finite in backward.
   const at::Tensor norms = at::linalg_vector_norm(x, 2, {1}, /*keepdim=*/true);
-  return x / norms.clamp_min(kNormalizeEps);
+  const at::Tensor scale =
+      at::where(norms > kNormalizeEps, norms.clamp_min(kNormalizeEps).reciprocal(),
+                at::zeros({}, norms.options()));
+  return x * scale;
 }
 
 at::Tensor prepare(const at::Tensor& embeddings, const DistanceOptions& options) {
@@ -56,8 +60,7 @@ at::Tensor pairwise(const at::Tensor& queries, const at::Tensor& references,
                     const DistanceOptions& options) {
   check_input(queries.dim() == 2 && references.dim() == 2 && queries.size(1) == references.size(1),
               "pairwise: expected queries [N, D] and references [M, D] with the same D (got " +
-                  shape_text(queries) + " and " +
-                  shape_text(references) + ")");
+                  shape_text(queries) + " and " + shape_text(references) + ")");
   check_input(queries.scalar_type() == references.scalar_type() &&
                   (queries.scalar_type() == at::kFloat || queries.scalar_type() == at::kDouble),
               std::string("pairwise: expected float32 or float64 queries and references of one "

@@ -6,10 +6,10 @@
 //   cosine             s(x, y) = x·y / (|x| |y|)   (a similarity: larger is closer)
 //   dot                s(x, y) = x·y               (a similarity)
 //
-// Rows are L2-normalised first by default (x / max(|x|₂, 1e-12); a zero row stays zero and
-// has a zero gradient). Every "closer than" inequality of the losses and miners is flipped
-// for similarities; `closeness_sign` gives the factor that turns a value into a distance-like
-// one (+1 for distances, −1 for similarities).
+// Rows are L2-normalised first by default (x / |x|₂, and 0 for rows with |x|₂ ≤ 1e-12: a
+// zero row stays zero and has a zero gradient). Every "closer than" inequality of the losses and
+// miners is flipped for similarities; `closeness_sign` gives the factor that turns a value into a
+// distance-like one (+1 for distances, −1 for similarities).
 
 #include <ATen/core/Tensor.h>
 
@@ -41,7 +41,7 @@ struct DistanceOptions {
 /// A tensor's shape for error messages: "[128, 16]" ("undefined" for an undefined tensor).
 std::string shape_text(const at::Tensor& tensor);
 
-/// Rows divided by max(|row|₂, kNormalizeEps); differentiable, zero rows stay zero.
+/// Rows divided by |row|₂ (rows with |row|₂ ≤ kNormalizeEps become 0, with a zero gradient).
 at::Tensor normalize_rows(const at::Tensor& x);
 
 /// Embeddings as the distance sees them: normalised when options.normalize.

@@ -23,14 +23,16 @@ void weights_typed(const at::Tensor& d, const miners::detail::LabelView& labels,
   T* w = weights.data_ptr<T>();
   const miners::detail::Window<T> window{T(lo), T(hi), T(margin)};
   std::vector<std::int64_t> row_selected(rows, 0), row_nonzero(rows, 0);
-  at::parallel_for(0, rows, 1, [&](std::int64_t begin, std::int64_t end) {
+  at::parallel_for(0, rows, 16, [&](std::int64_t begin, std::int64_t end) {
     miners::detail::AnchorRow<T> row;
-    std::vector<T> scratch;
+    std::vector<std::pair<T, std::int64_t>> pairs;
+    std::vector<T> sorted;
+    std::vector<std::int64_t> runs;
     for (std::int64_t a = begin; a < end; ++a) {
       row.load(data + a * columns, columns, labels.ref_labels, labels.labels[a],
                labels.self ? a : -1, T(sign));
-      miners::detail::hinge_weights(row, window, T(sign), w + a * columns, scratch, row_selected[a],
-                                    row_nonzero[a]);
+      miners::detail::hinge_weights(row, window, T(sign), w + a * columns, pairs, sorted, runs,
+                                    row_selected[a], row_nonzero[a]);
     }
   });
   selected = nonzero = 0;

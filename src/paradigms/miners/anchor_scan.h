@@ -75,13 +75,20 @@ std::int64_t first_not_paying(const std::vector<T>& values, std::int64_t begin, 
 
 /// Hinge-loss weights of one anchor: adds sign·(non-zero terms of (a, p)) at p and
 /// −sign·(non-zero terms with (a, n)) at n of `weights` (the anchor's row), and counts the
-/// selected and the non-zero triplets. `sorted` is scratch space.
+/// selected and the non-zero triplets. The non-zero terms of a positive are a run of the
+/// sorted negatives, so a difference array over the runs counts them per negative.
 template <typename T>
 void hinge_weights(const AnchorRow<T>& row, const Window<T>& w, T sign, T* weights,
-                   std::vector<T>& sorted, std::int64_t& selected, std::int64_t& nonzero) {
+                   std::vector<std::pair<T, std::int64_t>>& pairs, std::vector<T>& sorted,
+                   std::vector<std::int64_t>& runs, std::int64_t& selected, std::int64_t& nonzero) {
   if (row.pos_index.empty() || row.neg_index.empty()) return;
-  sorted = row.neg_value;
-  std::sort(sorted.begin(), sorted.end());
+  const std::size_t negatives = row.neg_index.size();
+  pairs.resize(negatives);
+  for (std::size_t i = 0; i < negatives; ++i) pairs[i] = {row.neg_value[i], row.neg_index[i]};
+  std::sort(pairs.begin(), pairs.end());
+  sorted.resize(negatives);
+  for (std::size_t i = 0; i < negatives; ++i) sorted[i] = pairs[i].first;
+  runs.assign(negatives + 1, 0);
   for (std::size_t i = 0; i < row.pos_index.size(); ++i) {
     const T vp = row.pos_value[i];
     const std::int64_t begin = first_above(sorted, 0, vp, w.lo);
@@ -90,20 +97,13 @@ void hinge_weights(const AnchorRow<T>& row, const Window<T>& w, T sign, T* weigh
     selected += end_selected - begin;
     nonzero += end_paying - begin;
     weights[row.pos_index[i]] += sign * T(end_paying - begin);
+    ++runs[begin];
+    --runs[end_paying];
   }
-  // Per negative, the positives run the other way: t falls as v_ap grows.
-  sorted = row.pos_value;
-  std::sort(sorted.begin(), sorted.end());
-  for (std::size_t i = 0; i < row.neg_index.size(); ++i) {
-    const T vn = row.neg_value[i];
-    const auto above_lo =
-        std::partition_point(sorted.begin(), sorted.end(), [&](T vp) { return T(vn - vp) > w.lo; });
-    const auto paying = std::partition_point(sorted.begin(), sorted.end(), [&](T vp) {
-      const T t = vn - vp;
-      return !(t <= w.hi && t < w.loss_margin);
-    });
-    const std::int64_t count = std::max<std::int64_t>(0, above_lo - paying);
-    weights[row.neg_index[i]] -= sign * T(count);
+  std::int64_t covering = 0;
+  for (std::size_t k = 0; k < negatives; ++k) {
+    covering += runs[k];
+    weights[pairs[k].second] -= sign * T(covering);
   }
 }
 

@@ -15,9 +15,9 @@ at::Tensor Triplets::as_rows() const {
 }
 
 Triplets Triplets::from_rows(const at::Tensor& rows) {
-  check_input(rows.dim() == 2 && rows.size(1) == 3,
-              "Triplets::from_rows: expected rows [K, 3] (got " +
-                  distances::shape_text(rows) + ")");
+  check_input(
+      rows.dim() == 2 && rows.size(1) == 3,
+      "Triplets::from_rows: expected rows [K, 3] (got " + distances::shape_text(rows) + ")");
   const at::Tensor r = rows.to(torch::kCPU, torch::kInt64).contiguous();
   return {r.select(1, 0).contiguous(), r.select(1, 1).contiguous(), r.select(1, 2).contiguous()};
 }

@@ -1,0 +1,269 @@
+// `paradigms mine` (the triplets a miner selects, as a CSV) and `paradigms loss` (a metric
+// loss and its gradient on embeddings from .npy files, optionally timed).
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "paradigms/cli/commands.h"
+#include "paradigms/core/error.h"
+#include "paradigms/core/memory.h"
+#include "paradigms/data/npy_tensor.h"
+#include "paradigms/losses/metric_loss.h"
+#include "paradigms/miners/miner.h"
+
+namespace fs = std::filesystem;
+
+namespace paradigms::cli {
+namespace {
+
+struct InputArgs {
+  std::string embeddings, labels, ref_embeddings, ref_labels, distance;
+  bool no_normalize = false;
+};
+
+void add_input_flags(CLI::App& command, InputArgs& args) {
+  command.add_option("--embeddings", args.embeddings, "float32/64 .npy [N, D]")->required();
+  command.add_option("--labels", args.labels, "integer .npy [N]")->required();
+  command.add_option("--ref-embeddings", args.ref_embeddings, "reference set .npy [M, D]");
+  command.add_option("--ref-labels", args.ref_labels, "reference labels .npy [M]");
+  command.add_option("--distance", args.distance,
+                     "euclidean, squared_euclidean, cosine or dot (default: the loss's)");
+  command.add_flag("--no-normalize", args.no_normalize, "do not L2-normalise the rows");
+}
+
+at::Tensor load_embeddings(const std::string& flag, const std::string& path) {
+  check_input(fs::exists(path), flag + " " + in_quotes(path) + ": no such file");
+  const at::Tensor t = data::load_npy(path);
+  check_input(t.scalar_type() == torch::kFloat || t.scalar_type() == torch::kDouble,
+              flag + " " + in_quotes(path) + ": expected float32 or float64 (got " +
+                  c10::toString(t.scalar_type()) + ")");
+  check_input(t.dim() == 2, flag + " " + in_quotes(path) + ": expected a 2-D array [N, D] (got " +
+                                distances::shape_text(t) + ")");
+  return t;
+}
+
+at::Tensor load_labels(const std::string& flag, const std::string& path, std::int64_t rows) {
+  check_input(fs::exists(path), flag + " " + in_quotes(path) + ": no such file");
+  const at::Tensor t = data::load_npy(path);
+  const auto type = t.scalar_type();
+  check_input(
+      type == torch::kInt64 || type == torch::kInt32 || type == torch::kInt16 ||
+          type == torch::kInt8 || type == torch::kUInt8,
+      flag + " " + in_quotes(path) + ": expected integer labels (got " + c10::toString(type) + ")");
+  check_input(t.dim() == 1 && t.size(0) == rows,
+              flag + " " + in_quotes(path) + ": expected " + std::to_string(rows) +
+                  " labels, one per embedding (got shape " + distances::shape_text(t) + ")");
+  return t.to(torch::kInt64);
+}
+
+miners::LabeledEmbeddings load_batch(const InputArgs& args) {
+  miners::LabeledEmbeddings batch;
+  batch.embeddings = load_embeddings("--embeddings", args.embeddings);
+  batch.labels = load_labels("--labels", args.labels, batch.embeddings.size(0));
+  check_input(args.ref_embeddings.empty() == args.ref_labels.empty(),
+              "--ref-embeddings and --ref-labels must be given together");
+  if (!args.ref_embeddings.empty()) {
+    batch.ref_embeddings = load_embeddings("--ref-embeddings", args.ref_embeddings);
+    batch.ref_labels = load_labels("--ref-labels", args.ref_labels, batch.ref_embeddings.size(0));
+    check_input(batch.ref_embeddings.size(1) == batch.embeddings.size(1),
+                "--ref-embeddings: expected " + std::to_string(batch.embeddings.size(1)) +
+                    " columns like --embeddings (got " +
+                    std::to_string(batch.ref_embeddings.size(1)) + ")");
+    batch.ref_embeddings = batch.ref_embeddings.to(batch.embeddings.scalar_type());
+  }
+  return batch;
+}
+
+distances::DistanceOptions distance_of(const InputArgs& args, distances::DistanceOptions base) {
+  if (!args.distance.empty()) base.kind = distances::parse_distance(args.distance);
+  if (args.no_normalize) base.normalize = false;
+  return base;
+}
+
+struct MineArgs {
+  InputArgs input;
+  std::string strategy, out;
+  double margin = 0.2;
+  std::int64_t per_anchor = 1, max_per_anchor = 0;
+  std::uint64_t seed = 0;
+};
+
+int run_mine(const MineArgs& args, const GlobalOptions& global) {
+  prepare_run(global);
+  miners::MinerOptions miner;
+  miner.kind = miners::parse_miner(args.strategy);
+  check_input(miners::selects_triplets(miner.kind),
+              "--strategy " + in_quotes(args.strategy) +
+                  ": expected a triplet miner (all, hard, semihard, easy, batch-hard, "
+                  "batch-semihard or random)");
+  miner.margin = args.margin;
+  miner.triplets_per_anchor = args.per_anchor;
+  miner.validate();
+  const miners::LabeledEmbeddings batch = load_batch(args.input);
+  std::mt19937_64 rng(args.seed);
+  const miners::Triplets triplets =
+      miners::mine_triplets(batch, miner, distance_of(args.input, {}), args.max_per_anchor, &rng);
+  const fs::path out(args.out), partial(args.out + ".partial");
+  {
+    std::ofstream file(partial);
+    check_input(bool(file), "--out " + in_quotes(args.out) + ": cannot write");
+    file << "a,p,n\n";
+    const at::Tensor rows = triplets.as_rows().contiguous();
+    const std::int64_t* r = rows.data_ptr<std::int64_t>();
+    std::string line;
+    for (std::int64_t i = 0; i < triplets.size(); ++i) {
+      line = std::to_string(r[3 * i]) + ',' + std::to_string(r[3 * i + 1]) + ',' +
+             std::to_string(r[3 * i + 2]) + '\n';
+      file << line;
+    }
+    check_input(bool(file), "--out " + in_quotes(args.out) + ": write failed");
+  }
+  fs::rename(partial, out);
+  std::cout << triplets.size() << "\n";
+  return 0;
+}
+
+struct LossArgs {
+  InputArgs input;
+  std::string loss = "triplet", miner = "none", grad_out;
+  double margin = 0.2, pos_margin = 0.0, neg_margin = 1.0, temperature = -1;
+  bool soft_plus = false, swap = false, mean = false, json = false;
+  std::int64_t per_anchor = 1;
+  std::uint64_t seed = 0;
+  int repeat = 0;
+};
+
+int run_loss(const LossArgs& args, const GlobalOptions& global) {
+  prepare_run(global);
+  losses::MetricLossOptions options;
+  options.kind = losses::parse_metric_loss(args.loss);
+  options.distance = distance_of(args.input, losses::default_distance(options.kind));
+  options.margin = args.margin;
+  options.pos_margin = args.pos_margin;
+  options.neg_margin = args.neg_margin;
+  options.temperature =
+      args.temperature > 0 ? args.temperature : losses::default_temperature(options.kind);
+  if (args.temperature != -1 && args.temperature <= 0) options.temperature = args.temperature;
+  options.soft_plus = args.soft_plus;
+  options.swap = args.swap;
+  if (args.mean) options.reduction = losses::MetricReduction::Mean;
+  options.validate();
+  miners::MinerOptions miner;
+  miner.kind = miners::parse_miner(args.miner);
+  miner.margin = args.margin;
+  miner.pos_margin = args.pos_margin;
+  miner.neg_margin = args.neg_margin;
+  miner.triplets_per_anchor = args.per_anchor;
+  miner.validate();
+  check_input(args.repeat >= 0,
+              "--repeat: expected a count >= 0 (got " + std::to_string(args.repeat) + ")");
+  miners::LabeledEmbeddings batch = load_batch(args.input);
+  spdlog::info("loss: {}; miner: {}", options.describe(), miner.describe());
+  std::mt19937_64 rng(args.seed);
+  const auto step = [&] {
+    miners::LabeledEmbeddings b = batch;
+    b.embeddings = batch.embeddings.detach().requires_grad_(true);
+    losses::MetricLossResult result = losses::metric_loss(b, options, miner, &rng);
+    result.loss.backward();
+    return std::make_pair(result, b.embeddings.grad());
+  };
+  const auto [result, grad] = step();
+  std::vector<double> times_ms;
+  for (int i = 0; i < args.repeat; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    step();
+    times_ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count());
+  }
+  if (!args.grad_out.empty()) data::save_npy(args.grad_out, grad);
+  const double value = result.loss.item<double>();
+  nlohmann::json out = {{"loss", value}, {"tuples", result.tuples}, {"nonzero", result.nonzero}};
+  if (!times_ms.empty()) {
+    std::sort(times_ms.begin(), times_ms.end());
+    const std::size_t n = times_ms.size();
+    out["median_ms"] = n % 2 ? times_ms[n / 2] : 0.5 * (times_ms[n / 2 - 1] + times_ms[n / 2]);
+    out["peak_rss_mb"] = peak_rss_mb();
+  }
+  if (args.json) {
+    std::cout << out.dump() << "\n";
+    return 0;
+  }
+  char line[128];
+  std::snprintf(line, sizeof line, "loss %.8g tuples %lld nonzero %lld", value,
+                static_cast<long long>(result.tuples), static_cast<long long>(result.nonzero));
+  std::cout << line;
+  if (!times_ms.empty()) {
+    std::snprintf(line, sizeof line, " median_ms %.3f peak_rss_mb %.1f",
+                  out["median_ms"].get<double>(), out["peak_rss_mb"].get<double>());
+    std::cout << line;
+  }
+  std::cout << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_metric_commands(CLI::App& app, std::shared_ptr<GlobalOptions> global) {
+  auto mine = std::make_shared<MineArgs>();
+  CLI::App* mine_command =
+      app.add_subcommand("mine", "Write the triplets a miner selects (a,p,n rows) as CSV");
+  add_input_flags(*mine_command, mine->input);
+  mine_command
+      ->add_option("--strategy", mine->strategy,
+                   "all, hard, semihard, easy, batch-hard, batch-semihard or random")
+      ->required();
+  mine_command->add_option("--margin", mine->margin, "threshold miners: m")->capture_default_str();
+  mine_command->add_option("--triplets-per-anchor", mine->per_anchor, "random: per anchor")
+      ->capture_default_str();
+  mine_command->add_option("--max-per-anchor", mine->max_per_anchor,
+                           "keep at most this many per anchor, drawn at random (0: all)");
+  mine_command->add_option("--seed", mine->seed, "seed of the random draws");
+  mine_command->add_option("--out", mine->out, "CSV with header a,p,n")->required();
+  mine_command->callback([mine, global] {
+    const int code = run_mine(*mine, *global);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+
+  auto loss = std::make_shared<LossArgs>();
+  CLI::App* loss_command =
+      app.add_subcommand("loss", "A metric loss (and its gradient) on embeddings with labels");
+  add_input_flags(*loss_command, loss->input);
+  loss_command->add_option("--loss", loss->loss, "triplet, contrastive, ntxent or supcon")
+      ->capture_default_str();
+  loss_command->add_option("--miner", loss->miner, "a miner name of `mine`, pair or none")
+      ->capture_default_str();
+  loss_command->add_option("--margin", loss->margin, "triplet and miner margin")
+      ->capture_default_str();
+  loss_command->add_option("--pos-margin", loss->pos_margin, "contrastive / pair miner")
+      ->capture_default_str();
+  loss_command->add_option("--neg-margin", loss->neg_margin, "contrastive / pair miner")
+      ->capture_default_str();
+  loss_command->add_option("--temperature", loss->temperature,
+                           "ntxent, supcon (default 0.07 and 0.1)");
+  loss_command->add_flag("--soft-plus", loss->soft_plus, "triplet: soft-plus instead of hinge");
+  loss_command->add_flag("--swap", loss->swap, "triplet: distance swap");
+  loss_command->add_flag("--mean", loss->mean, "average over all terms, not the non-zero ones");
+  loss_command->add_option("--triplets-per-anchor", loss->per_anchor, "random miner");
+  loss_command->add_option("--seed", loss->seed, "seed of the random miner");
+  loss_command->add_option("--grad-out", loss->grad_out, "write d loss / d embeddings (.npy)");
+  loss_command->add_option("--repeat", loss->repeat,
+                           "time N forward+backward runs after a warm-up");
+  loss_command->add_flag("--json", loss->json, "print JSON");
+  loss_command->callback([loss, global] {
+    const int code = run_loss(*loss, *global);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace paradigms::cli
