@@ -92,7 +92,7 @@ distances::DistanceOptions distance_of(const InputArgs& args, distances::Distanc
 
 struct MineArgs {
   InputArgs input;
-  std::string strategy, out;
+  std::string strategy, out, items;
   double margin = 0.2;
   std::int64_t per_anchor = 1, max_per_anchor = 0;
   std::uint64_t seed = 0;
@@ -110,6 +110,14 @@ int run_mine(const MineArgs& args, const GlobalOptions& global) {
   miner.triplets_per_anchor = args.per_anchor;
   miner.validate();
   const miners::LabeledEmbeddings batch = load_batch(args.input);
+  // Rows to dataset item indices (`paradigms embed` writes them as E.items.npy), so the CSV
+  // is a triplets file for training.
+  at::Tensor item_of;
+  if (!args.items.empty()) {
+    check_input(!batch.has_references(),
+                "--items maps the rows of one set: it cannot be used with --ref-embeddings");
+    item_of = load_labels("--items", args.items, batch.embeddings.size(0));
+  }
   std::mt19937_64 rng(args.seed);
   const miners::Triplets triplets =
       miners::mine_triplets(batch, miner, distance_of(args.input, {}), args.max_per_anchor, &rng);
@@ -118,7 +126,9 @@ int run_mine(const MineArgs& args, const GlobalOptions& global) {
     std::ofstream file(partial);
     check_input(bool(file), "--out " + in_quotes(args.out) + ": cannot write");
     file << "a,p,n\n";
-    const at::Tensor rows = triplets.as_rows().contiguous();
+    at::Tensor rows = triplets.as_rows();
+    if (item_of.defined() && rows.numel() > 0) rows = item_of.index({rows});
+    rows = rows.contiguous();
     const std::int64_t* r = rows.data_ptr<std::int64_t>();
     std::string line;
     for (std::int64_t i = 0; i < triplets.size(); ++i) {
@@ -230,6 +240,9 @@ void add_metric_commands(CLI::App& app, std::shared_ptr<GlobalOptions> global) {
                            "keep at most this many per anchor, drawn at random (0: all)");
   mine_command->add_option("--seed", mine->seed, "seed of the random draws");
   mine_command->add_option("--out", mine->out, "CSV with header a,p,n")->required();
+  mine_command->add_option("--items", mine->items,
+                           "int64 .npy [N]: write these ids (dataset item indices, as "
+                           "`paradigms embed` writes E.items.npy) instead of row numbers");
   mine_command->callback([mine, global] {
     const int code = run_mine(*mine, *global);
     if (code != 0) throw CLI::RuntimeError(code);

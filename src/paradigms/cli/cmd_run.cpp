@@ -73,6 +73,7 @@ torch::Tensor predict_file(PreparedRun& run, const std::string& path) {
 
 int run_predict(const RunArgs& args, const GlobalOptions& global) {
   PreparedRun run = open_run(args, global);
+  run.supervised("predict");  // class scores need a classifier: fail before any file
   nlohmann::json all = nlohmann::json::array();
   int failures = 0;
   for (const auto& path : args.audio) {

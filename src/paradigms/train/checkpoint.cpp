@@ -72,12 +72,13 @@ nlohmann::json read_header(torch::serialize::InputArchive& archive, const std::s
   return header;
 }
 
-torch::serialize::InputArchive open_archive(const std::filesystem::path& path) {
+torch::serialize::InputArchive open_archive(const std::filesystem::path& path,
+                                            c10::Device device = torch::kCPU) {
   check_input(std::filesystem::is_regular_file(path),
               "checkpoint " + in_quotes(path.string()) + " does not exist");
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(path.string(), torch::kCPU);
+    archive.load_from(path.string(), device);
   } catch (const c10::Error& error) {
     throw InputError("checkpoint " + in_quotes(path.string()) +
                      " cannot be read: " + error.what_without_backtrace());
@@ -88,13 +89,23 @@ torch::serialize::InputArchive open_archive(const std::filesystem::path& path) {
 }  // namespace
 
 TrainerState load_checkpoint(const std::filesystem::path& path, Paradigm& paradigm) {
-  torch::serialize::InputArchive archive = open_archive(path);
+  // Tensors are read onto the training device, so optimizer state (which has no module to
+  // follow) lands where its parameters are.
+  c10::Device training_device = torch::kCPU;
+  for (auto& [name, module] : paradigm.modules()) {
+    const auto parameters = module->parameters();
+    if (!parameters.empty()) {
+      training_device = parameters.front().device();
+      break;
+    }
+  }
+  torch::serialize::InputArchive archive = open_archive(path, training_device);
   const nlohmann::json header = read_header(archive, path.string());
   try {
     for (auto& [name, module] : paradigm.modules()) {
       torch::serialize::InputArchive sub;
       archive.read("module." + name, sub);
-      // Parameters are loaded on the CPU; put them back on the module's device.
+      // Each module goes back to its own device (state-only modules stay on the CPU).
       const auto parameters = module->parameters();
       const c10::Device device =
           parameters.empty() ? c10::Device(torch::kCPU) : parameters.front().device();
