@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "paradigms/core/error.h"
+#include "paradigms/losses/ntxent_product.h"
 #include "paradigms/losses/pair_losses.h"
 #include "paradigms/losses/triplet_loss.h"
 #include "paradigms/miners/mine_rows.h"
@@ -173,6 +174,9 @@ MetricLossResult metric_loss(const miners::LabeledEmbeddings& batch,
         miners::detail::mine_matrix(detached, labels.view, sign, miner, 0, rng);
     return triplet_from_list(batch, triplets, options);
   }
+  if (options.kind == MetricLossKind::NtXent && miner.kind == miners::MinerKind::None &&
+      batch.embeddings.device().is_cpu() && distances::is_similarity(options.distance.kind))
+    return ntxent_from_labels(batch, labels.view, options);
   const at::Tensor distances =
       distances::pairwise(batch.embeddings, references(batch), options.distance);
   at::Tensor positive, negative;

@@ -115,8 +115,8 @@ MetricLossResult triplet_hinge_windows(const miners::LabeledEmbeddings& batch,
   // ∂L/∂v = diag(Cᵀ 1) v − Cᵀ u for the euclidean distances, C v and Cᵀ u for the
   // similarities. Two [N, M] × [M, D] products replace backward through the whole matrix.
   const at::Tensor u = measured(batch.embeddings, options.distance);
-  const at::Tensor v = batch.has_references() ? measured(batch.ref_embeddings, options.distance)
-                                              : u;
+  const at::Tensor v =
+      batch.has_references() ? measured(batch.ref_embeddings, options.distance) : u;
   const at::Tensor c = coef.to(u.device());
   const at::Tensor ud = u.detach(), vd = v.detach();
   at::Tensor grad_u = at::mm(c, vd), grad_v = at::mm(c.t(), ud);
@@ -167,9 +167,8 @@ MetricLossResult triplet_from_list(const miners::LabeledEmbeddings& batch,
     anchor_positive = flat.index_select(0, a * columns + p);
     anchor_negative = flat.index_select(0, a * columns + n);
     if (options.swap) {
-      const at::Tensor between = batch.has_references()
-                                     ? distances::pairwise(refs, refs, options.distance)
-                                     : distances;
+      const at::Tensor between =
+          batch.has_references() ? distances::pairwise(refs, refs, options.distance) : distances;
       positive_negative = between.reshape({-1}).index_select(0, p * between.size(1) + n);
     }
   }
