@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "paradigms/core/error.h"
+#include "paradigms/losses/ntxent_product.h"
 #include "paradigms/losses/pair_losses.h"
 #include "paradigms/losses/triplet_loss.h"
 #include "paradigms/miners/mine_rows.h"
@@ -61,10 +62,12 @@ MetricLossResult pair_loss(const at::Tensor& distances, const at::Tensor& positi
   throw ConfigError("metric_loss: the triplet loss takes triplets, not pairs");
 }
 
-at::Tensor ref_distances(const miners::LabeledEmbeddings& batch, const at::Tensor& distances,
-                         const MetricLossOptions& options) {
-  if (!options.swap || !batch.has_references()) return distances;
-  return distances::pairwise(batch.ref_embeddings, batch.ref_embeddings, options.distance);
+/// The distances of `batch` without autograd: what the miners decide on.
+at::Tensor detached_distances(const miners::LabeledEmbeddings& batch,
+                              const MetricLossOptions& options) {
+  torch::NoGradGuard no_grad;
+  return distances::pairwise(batch.embeddings.detach(), references(batch).detach(),
+                             options.distance);
 }
 
 void check_indices(const at::Tensor& index, std::int64_t size, const char* what) {
@@ -154,24 +157,28 @@ MetricLossResult metric_loss(const miners::LabeledEmbeddings& batch,
         "miner or none)");
   check_input(rng != nullptr || miner.kind != miners::MinerKind::Random,
               "metric_loss: the random miner needs an rng (got none)");
-  const at::Tensor distances =
-      distances::pairwise(batch.embeddings, references(batch), options.distance);
   const miners::detail::CpuLabels labels(batch);
   const double sign = distances::closeness_sign(options.distance.kind);
   const bool threshold =
       miners::detail::is_threshold(miner.kind) && miner.kind != miners::MinerKind::Random;
-  if (options.kind == MetricLossKind::Triplet && threshold && !options.soft_plus && !options.swap) {
-    double lo = 0, hi = 0;
-    miners::detail::miner_window(miner, lo, hi);
-    return triplet_hinge_windows(distances, labels.view, lo, hi, options);
-  }
   if (options.kind == MetricLossKind::Triplet) {
+    // Mined on a detached matrix; the loss takes its gradient from the embeddings.
+    const at::Tensor detached = detached_distances(batch, options);
+    if (threshold && !options.soft_plus && !options.swap) {
+      double lo = 0, hi = 0;
+      miners::detail::miner_window(miner, lo, hi);
+      return triplet_hinge_windows(batch, detached, labels.view, lo, hi, options);
+    }
     // TODO(#4): soft-plus and swap list the mined triplets: O(triplets) memory, not O(N·M).
     const miners::Triplets triplets =
-        miners::detail::mine_matrix(distances, labels.view, sign, miner, 0, rng);
-    return triplet_from_list(distances, ref_distances(batch, distances, options), triplets,
-                             options);
+        miners::detail::mine_matrix(detached, labels.view, sign, miner, 0, rng);
+    return triplet_from_list(batch, triplets, options);
   }
+  if (options.kind == MetricLossKind::NtXent && miner.kind == miners::MinerKind::None &&
+      batch.embeddings.device().is_cpu() && distances::is_similarity(options.distance.kind))
+    return ntxent_from_labels(batch, labels.view, options);
+  const at::Tensor distances =
+      distances::pairwise(batch.embeddings, references(batch), options.distance);
   at::Tensor positive, negative;
   const auto device = distances.device();
   if (miner.kind == miners::MinerKind::None || miner.kind == miners::MinerKind::Pair) {
@@ -200,11 +207,9 @@ MetricLossResult metric_loss(const miners::LabeledEmbeddings& batch,
   check_indices(triplets.anchor, rows, "anchor");
   check_indices(triplets.positive, columns, "positive");
   check_indices(triplets.negative, columns, "negative");
+  if (options.kind == MetricLossKind::Triplet) return triplet_from_list(batch, triplets, options);
   const at::Tensor distances =
       distances::pairwise(batch.embeddings, references(batch), options.distance);
-  if (options.kind == MetricLossKind::Triplet)
-    return triplet_from_list(distances, ref_distances(batch, distances, options), triplets,
-                             options);
   const auto device = distances.device();
   if (triplets.size() == 0) {
     const at::Tensor none =

@@ -11,90 +11,177 @@ namespace paradigms::losses {
 
 namespace {
 
-/// A zero that keeps the graph of `distances`, so backward gives zero gradients.
-at::Tensor attached_zero(const at::Tensor& distances) { return distances.sum() * 0.0; }
+using distances::DistanceKind;
 
+/// A zero that keeps the graph of the embeddings, so backward gives zero gradients.
+at::Tensor attached_zero(const miners::LabeledEmbeddings& batch) {
+  at::Tensor zero = batch.embeddings.sum() * 0.0;
+  if (batch.has_references()) zero = zero + batch.ref_embeddings.sum() * 0.0;
+  return zero;
+}
+
+/// The rows as the measure sees them, with autograd: a cosine needs unit rows whatever
+/// options.normalize says (as distances::pairwise).
+at::Tensor measured(const at::Tensor& x, const distances::DistanceOptions& options) {
+  if (options.kind == DistanceKind::Cosine && !options.normalize)
+    return distances::normalize_rows(x);
+  return distances::prepare(x, options);
+}
+
+/// d(u[i[k]], v[j[k]]) for every k, differentiable, O(K · D).
+at::Tensor row_distances(const at::Tensor& u, const at::Tensor& v, const at::Tensor& i,
+                         const at::Tensor& j, DistanceKind kind) {
+  const at::Tensor x = u.index_select(0, i), y = v.index_select(0, j);
+  switch (kind) {
+    case DistanceKind::Euclidean: return at::linalg_vector_norm(x - y, 2, {1});
+    case DistanceKind::SquaredEuclidean: return (x - y).pow(2).sum(1);
+    default: return (x * y).sum(1);
+  }
+}
+
+/// Fills `coef` with the hinge weights W of each anchor row, adds Σ_j W_aj D_aj to the
+/// row's value, then turns W into the coefficients of the closed-form gradient in place:
+/// ∂D_ij/∂u_i = (u_i − v_j)/D_ij for euclidean (0 at D = 0, as cdist), 2(u_i − v_j) for
+/// squared euclidean and v_j for cosine and dot, so coef = W/D, 2W or W.
 template <typename T>
 void weights_typed(const at::Tensor& d, const miners::detail::LabelView& labels, double lo,
-                   double hi, double margin, double sign, at::Tensor& weights,
-                   std::int64_t& selected, std::int64_t& nonzero) {
+                   double hi, double margin, double sign, DistanceKind kind, at::Tensor& coef,
+                   std::int64_t& selected, std::int64_t& nonzero, double& value) {
   const std::int64_t rows = d.size(0), columns = d.size(1);
   const T* data = d.data_ptr<T>();
-  T* w = weights.data_ptr<T>();
+  T* w = coef.data_ptr<T>();
   const miners::detail::Window<T> window{T(lo), T(hi), T(margin)};
   std::vector<std::int64_t> row_selected(rows, 0), row_nonzero(rows, 0);
-  at::parallel_for(0, rows, 16, [&](std::int64_t begin, std::int64_t end) {
+  std::vector<double> row_value(rows, 0.0);
+  // Rows cost alike, so a small grain still splits the batch evenly over the threads.
+  at::parallel_for(0, rows, 8, [&](std::int64_t begin, std::int64_t end) {
     miners::detail::AnchorRow<T> row;
     std::vector<std::pair<T, std::int64_t>> pairs;
     std::vector<T> sorted;
     std::vector<std::int64_t> runs;
     for (std::int64_t a = begin; a < end; ++a) {
-      row.load(data + a * columns, columns, labels.ref_labels, labels.labels[a],
-               labels.self ? a : -1, T(sign));
-      miners::detail::hinge_weights(row, window, T(sign), w + a * columns, pairs, sorted, runs,
+      const T* drow = data + a * columns;
+      T* wrow = w + a * columns;
+      row.load(drow, columns, labels.ref_labels, labels.labels[a], labels.self ? a : -1, T(sign));
+      miners::detail::hinge_weights(row, window, T(sign), wrow, pairs, sorted, runs,
                                     row_selected[a], row_nonzero[a]);
+      if (row_nonzero[a] == 0) continue;
+      double sum = 0;
+      for (std::int64_t j = 0; j < columns; ++j) sum += double(wrow[j]) * double(drow[j]);
+      row_value[a] = sum;
+      if (kind == DistanceKind::Euclidean) {
+        for (std::int64_t j = 0; j < columns; ++j)
+          wrow[j] = drow[j] > T(0) ? wrow[j] / drow[j] : T(0);
+      } else if (kind == DistanceKind::SquaredEuclidean) {
+        for (std::int64_t j = 0; j < columns; ++j) wrow[j] *= T(2);
+      }
     }
   });
   selected = nonzero = 0;
-  for (std::int64_t a = 0; a < rows; ++a) selected += row_selected[a], nonzero += row_nonzero[a];
+  value = 0;
+  for (std::int64_t a = 0; a < rows; ++a) {
+    selected += row_selected[a], nonzero += row_nonzero[a];
+    value += row_value[a];
+  }
 }
 
 }  // namespace
 
-MetricLossResult triplet_hinge_windows(const at::Tensor& distances,
+MetricLossResult triplet_hinge_windows(const miners::LabeledEmbeddings& batch,
+                                       const at::Tensor& detached,
                                        const miners::detail::LabelView& labels, double lo,
                                        double hi, const MetricLossOptions& options) {
-  const at::Tensor d = distances.detach().to(torch::kCPU).contiguous();
-  at::Tensor weights = torch::zeros_like(d);
+  const at::Tensor d = detached.to(torch::kCPU).contiguous();
+  at::Tensor coef = torch::zeros_like(d);
   const double sign = distances::closeness_sign(options.distance.kind);
+  const DistanceKind kind = options.distance.kind;
   MetricLossResult result;
+  double value = 0;
   if (d.scalar_type() == torch::kDouble) {
-    weights_typed<double>(d, labels, lo, hi, options.margin, sign, weights, result.tuples,
-                          result.nonzero);
+    weights_typed<double>(d, labels, lo, hi, options.margin, sign, kind, coef, result.tuples,
+                          result.nonzero, value);
   } else {
-    weights_typed<float>(d, labels, lo, hi, options.margin, sign, weights, result.tuples,
-                         result.nonzero);
+    weights_typed<float>(d, labels, lo, hi, options.margin, sign, kind, coef, result.tuples,
+                         result.nonzero, value);
   }
   const std::int64_t denominator =
       options.reduction == MetricReduction::MeanNonZero ? result.nonzero : result.tuples;
   if (denominator == 0 || result.nonzero == 0) {
-    result.loss = attached_zero(distances);
+    result.loss = attached_zero(batch);
     return result;
   }
-  const at::Tensor weighted = (distances * weights.to(distances.device())).sum();
-  result.loss = (weighted + options.margin * double(result.nonzero)) / double(denominator);
+
+  // L = Σ_ij W_ij D(u_i, v_j): with C the coefficients above, ∂L/∂u = diag(C 1) u − C v and
+  // ∂L/∂v = diag(Cᵀ 1) v − Cᵀ u for the euclidean distances, C v and Cᵀ u for the
+  // similarities. Two [N, M] × [M, D] products replace backward through the whole matrix.
+  const at::Tensor u = measured(batch.embeddings, options.distance);
+  const at::Tensor v =
+      batch.has_references() ? measured(batch.ref_embeddings, options.distance) : u;
+  const at::Tensor c = coef.to(u.device());
+  const at::Tensor ud = u.detach(), vd = v.detach();
+  at::Tensor grad_u = at::mm(c, vd), grad_v = at::mm(c.t(), ud);
+  if (kind == DistanceKind::Euclidean || kind == DistanceKind::SquaredEuclidean) {
+    grad_u = c.sum(1, true) * ud - grad_u;
+    grad_v = c.sum(0).unsqueeze(1) * vd - grad_v;
+  }
+  const double scale = 1.0 / double(denominator);
+  // value + s − s.detach() is the value, and its gradient is that of s: the closed form.
+  at::Tensor surrogate;
+  if (batch.has_references()) {
+    surrogate = (grad_u.mul_(scale) * u).sum() + (grad_v.mul_(scale) * v).sum();
+  } else {
+    surrogate = ((grad_u + grad_v).mul_(scale) * u).sum();
+  }
+  const double loss_value = (value + options.margin * double(result.nonzero)) * scale;
+  result.loss = at::full({}, loss_value, u.options()) + (surrogate - surrogate.detach());
   return result;
 }
 
-MetricLossResult triplet_from_list(const at::Tensor& distances, const at::Tensor& ref_distances,
+MetricLossResult triplet_from_list(const miners::LabeledEmbeddings& batch,
                                    const miners::Triplets& triplets,
                                    const MetricLossOptions& options) {
   MetricLossResult result;
   result.tuples = triplets.size();
   if (result.tuples == 0) {
-    result.loss = attached_zero(distances);
+    result.loss = attached_zero(batch);
     return result;
   }
   const double sign = distances::closeness_sign(options.distance.kind);
-  const auto device = distances.device();
-  const std::int64_t columns = distances.size(1);
+  const at::Tensor& queries = batch.embeddings;
+  const at::Tensor refs = batch.has_references() ? batch.ref_embeddings : queries;
+  const auto device = queries.device();
   const at::Tensor a = triplets.anchor.to(device), p = triplets.positive.to(device),
                    n = triplets.negative.to(device);
-  const at::Tensor flat = distances.reshape({-1});
-  const at::Tensor anchor_positive = flat.index_select(0, a * columns + p) * sign;
-  at::Tensor anchor_negative = flat.index_select(0, a * columns + n) * sign;
-  if (options.swap) {
-    const at::Tensor positive_negative =
-        ref_distances.reshape({-1}).index_select(0, p * ref_distances.size(1) + n) * sign;
-    anchor_negative = at::minimum(anchor_negative, positive_negative);
+  const std::int64_t rows = queries.size(0), columns = refs.size(0);
+  at::Tensor anchor_positive, anchor_negative, positive_negative;
+  if (result.tuples * queries.size(1) <= rows * columns) {
+    const at::Tensor u = measured(queries, options.distance);
+    const at::Tensor v = batch.has_references() ? measured(refs, options.distance) : u;
+    const DistanceKind kind = options.distance.kind;
+    anchor_positive = row_distances(u, v, a, p, kind);
+    anchor_negative = row_distances(u, v, a, n, kind);
+    if (options.swap) positive_negative = row_distances(v, v, p, n, kind);
+  } else {
+    const at::Tensor distances = distances::pairwise(queries, refs, options.distance);
+    const at::Tensor flat = distances.reshape({-1});
+    anchor_positive = flat.index_select(0, a * columns + p);
+    anchor_negative = flat.index_select(0, a * columns + n);
+    if (options.swap) {
+      const at::Tensor between =
+          batch.has_references() ? distances::pairwise(refs, refs, options.distance) : distances;
+      positive_negative = between.reshape({-1}).index_select(0, p * between.size(1) + n);
+    }
   }
+  anchor_positive = anchor_positive * sign;
+  anchor_negative = anchor_negative * sign;
+  if (options.swap) anchor_negative = at::minimum(anchor_negative, positive_negative * sign);
   const at::Tensor violation = anchor_positive - anchor_negative;
   const at::Tensor terms =
       options.soft_plus ? at::softplus(violation) : at::relu(violation + options.margin);
   result.nonzero = (terms > 0).sum().item<std::int64_t>();
   const std::int64_t denominator =
       options.reduction == MetricReduction::MeanNonZero ? result.nonzero : result.tuples;
-  result.loss = denominator == 0 ? attached_zero(distances) : terms.sum() / double(denominator);
+  result.loss = denominator == 0 ? attached_zero(batch) : terms.sum() / double(denominator);
   return result;
 }
 

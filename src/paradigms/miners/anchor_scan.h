@@ -73,37 +73,86 @@ std::int64_t first_not_paying(const std::vector<T>& values, std::int64_t begin, 
          values.begin();
 }
 
+/// The length of the prefix of values[0, size) on which `holds` is true (it must be true on
+/// a prefix only), like std::partition_point but without data-dependent branches: the
+/// halving runs a fixed number of steps for a size and the step is a conditional move, so
+/// random data costs no mispredicted jumps.
+template <typename T, typename Predicate>
+std::int64_t prefix_length(const T* values, std::int64_t size, Predicate holds) {
+  if (size <= 0) return 0;
+  const T* base = values;
+  while (size > 1) {
+    const std::int64_t half = size / 2;
+    base = holds(base[half]) ? base + half : base;
+    size -= half;
+  }
+  return (base - values) + (holds(*base) ? 1 : 0);
+}
+
+/// Up to this many positives an anchor's runs are counted in vector steps, beyond it found
+/// by binary search: O(N·P) against O(N log P) per anchor, but the count has no dependent
+/// loads and measured faster up to P = 128 at least (B = 4096, 32 classes).
+constexpr std::int64_t kCountedPositives = 256;
+
 /// Hinge-loss weights of one anchor: adds sign·(non-zero terms of (a, p)) at p and
 /// −sign·(non-zero terms with (a, n)) at n of `weights` (the anchor's row), and counts the
-/// selected and the non-zero triplets. The non-zero terms of a positive are a run of the
-/// sorted negatives, so a difference array over the runs counts them per negative.
+/// selected and the non-zero triplets. Only the positives are sorted (a class holds about
+/// 1/C of the batch): for a negative of value x, t = fl(x − vp) falls as vp grows, so t > lo
+/// holds on a prefix of the sorted positives and t ≤ hi (and t < m) on a suffix, and the
+/// brute-force predicates counted over the positives (or binary searches) give each
+/// negative's run of them; a difference array over the runs counts the terms per positive.
 template <typename T>
 void hinge_weights(const AnchorRow<T>& row, const Window<T>& w, T sign, T* weights,
                    std::vector<std::pair<T, std::int64_t>>& pairs, std::vector<T>& sorted,
                    std::vector<std::int64_t>& runs, std::int64_t& selected, std::int64_t& nonzero) {
   if (row.pos_index.empty() || row.neg_index.empty()) return;
-  const std::size_t negatives = row.neg_index.size();
-  pairs.resize(negatives);
-  for (std::size_t i = 0; i < negatives; ++i) pairs[i] = {row.neg_value[i], row.neg_index[i]};
+  const std::size_t positives = row.pos_index.size();
+  pairs.resize(positives);
+  for (std::size_t i = 0; i < positives; ++i) pairs[i] = {row.pos_value[i], row.pos_index[i]};
   std::sort(pairs.begin(), pairs.end());
-  sorted.resize(negatives);
-  for (std::size_t i = 0; i < negatives; ++i) sorted[i] = pairs[i].first;
-  runs.assign(negatives + 1, 0);
-  for (std::size_t i = 0; i < row.pos_index.size(); ++i) {
-    const T vp = row.pos_value[i];
-    const std::int64_t begin = first_above(sorted, 0, vp, w.lo);
-    const std::int64_t end_selected = first_above(sorted, begin, vp, w.hi);
-    const std::int64_t end_paying = first_not_paying(sorted, begin, vp, w);
-    selected += end_selected - begin;
-    nonzero += end_paying - begin;
-    weights[row.pos_index[i]] += sign * T(end_paying - begin);
-    ++runs[begin];
-    --runs[end_paying];
+  sorted.resize(positives);
+  for (std::size_t i = 0; i < positives; ++i) sorted[i] = pairs[i].first;
+  runs.assign(positives + 1, 0);
+  const T* first = sorted.data();
+  const auto count = std::int64_t(positives);
+  for (std::size_t k = 0; k < row.neg_index.size(); ++k) {
+    const T x = row.neg_value[k];
+    const auto above_lo = [&](T vp) { return T(x - vp) > w.lo; };
+    const auto above_hi = [&](T vp) { return !(T(x - vp) <= w.hi); };
+    const auto not_paying = [&](T vp) {
+      const T t = x - vp;
+      return !(t <= w.hi) | !(t < w.loss_margin);
+    };
+    std::int64_t end = 0, begin_selected = 0, begin_paying = 0;
+    if (count <= kCountedPositives) {
+      // Each predicate holds on a prefix, so where it holds counts the prefix length: a
+      // branch-free loop that the compiler vectorises.
+      std::int32_t lo_count = 0, hi_count = 0, not_paying_count = 0;
+      for (std::int64_t i = 0; i < count; ++i) {
+        lo_count += above_lo(first[i]);
+        hi_count += above_hi(first[i]);
+        not_paying_count += not_paying(first[i]);
+      }
+      end = lo_count;
+      begin_selected = std::min<std::int64_t>(hi_count, end);
+      begin_paying = std::min<std::int64_t>(not_paying_count, end);
+    } else {
+      end = prefix_length(first, count, above_lo);
+      begin_selected = prefix_length(first, end, above_hi);
+      begin_paying =
+          begin_selected + prefix_length(first + begin_selected, end - begin_selected, not_paying);
+    }
+    // No branch on an empty run: it would be mispredicted about half the time.
+    selected += end - begin_selected;
+    nonzero += end - begin_paying;
+    weights[row.neg_index[k]] -= sign * T(end - begin_paying);
+    ++runs[begin_paying];
+    --runs[end];
   }
   std::int64_t covering = 0;
-  for (std::size_t k = 0; k < negatives; ++k) {
-    covering += runs[k];
-    weights[pairs[k].second] -= sign * T(covering);
+  for (std::size_t i = 0; i < positives; ++i) {
+    covering += runs[i];
+    weights[pairs[i].second] += sign * T(covering);
   }
 }
 
