@@ -49,6 +49,8 @@ at::Tensor load_embeddings(const std::string& flag, const std::string& path) {
                   c10::toString(t.scalar_type()) + ")");
   check_input(t.dim() == 2, flag + " " + in_quotes(path) + ": expected a 2-D array [N, D] (got " +
                                 distances::shape_text(t) + ")");
+  check_input(t.numel() == 0 || torch::isfinite(t).all().item<bool>(),
+              flag + " " + in_quotes(path) + ": expected finite embeddings (found NaN or inf)");
   return t;
 }
 
