@@ -61,8 +61,9 @@ struct ProductNtXent : public torch::autograd::Function<ProductNtXent> {
     return torch::full({}, total / pairs, u.options());
   }
 
-  /// d/d l_ap = −σ(LSE − l_ap) = −1 / (1 + e^{l_ap − LSE}) and d/d l_an = weight · e^{l_an −
-  /// LSE}; then l = scale · u vᵀ gives ∂u = scale · G v and ∂v = scale · Gᵀ u.
+  /// d/d l_ap = −σ(LSE − l_ap) = −1 / (1 + e^{l_ap − LSE}) and
+  /// d/d l_an = weight · e^{l_an − LSE}; then l = scale · u vᵀ gives ∂u = scale · G v and
+  /// ∂v = scale · Gᵀ u.
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
     const auto saved = ctx->get_saved_variables();
