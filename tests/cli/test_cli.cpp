@@ -12,6 +12,7 @@
 
 #include "paradigms/data/csv.h"
 #include "paradigms/data/npy_tensor.h"
+#include "cli/cli_run.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;
@@ -22,24 +23,9 @@ namespace {
 using paradigms::testing::reference;
 using paradigms::testing::TempDir;
 
-struct Result {
-  int code = -1;
-  std::string output;  // stdout and stderr together
-};
+using Result = paradigms::testing::CliResult;
 
-Result run(const std::string& arguments) {
-  const std::string command = std::string(PARADIGMS_BINARY) + " --threads 2 " + arguments + " 2>&1";
-  Result result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  std::size_t got = 0;
-  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.output.append(buffer.data(), got);
-  const int status = pclose(pipe);
-  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+Result run(const std::string& arguments) { return paradigms::testing::run_cli(arguments); }
 
 TEST(FeaturesCommand, AcceptanceCommandEqualsTheNumpyReference) {
   TempDir dir;

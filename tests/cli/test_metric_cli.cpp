@@ -7,12 +7,14 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "paradigms/data/csv.h"
 #include "paradigms/data/npy_tensor.h"
 #include "paradigms/losses/metric_loss.h"
 #include "paradigms/miners/miner.h"
+#include "cli/cli_run.h"
 #include "test_util.h"
 
 namespace paradigms::cli {
@@ -20,24 +22,10 @@ namespace {
 
 using paradigms::testing::TempDir;
 
-struct Result {
-  int code = -1;
-  std::string output;
-};
+using Result = paradigms::testing::CliResult;
 
 Result run(const std::string& arguments) {
-  const std::string command =
-      std::string(PARADIGMS_BINARY) + " --threads 2 --log-level warn " + arguments + " 2>&1";
-  Result result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  std::size_t got = 0;
-  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.output.append(buffer.data(), got);
-  const int status = pclose(pipe);
-  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return paradigms::testing::run_cli("--log-level warn " + arguments);
 }
 
 miners::LabeledEmbeddings write_inputs(const TempDir& dir) {
@@ -103,6 +91,7 @@ TEST(MetricCli, BadInputsNameTheInput) {
   write_inputs(dir);
   data::save_npy(dir / "float_labels.npy", torch::zeros({40}));
   data::save_npy(dir / "short.npy", torch::zeros({39}, torch::kInt64));
+  data::save_npy(dir / "empty.npy", torch::zeros({0, 8}));
   const std::string out = " --out " + (dir / "t.csv");
   const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
       {"mine --embeddings " + (dir / "none.npy") + " --labels " + (dir / "l.npy") +
@@ -121,15 +110,41 @@ TEST(MetricCli, BadInputsNameTheInput) {
       {"mine" + inputs(dir) + " --strategy pair" + out, {"--strategy", "triplet miner"}},
       {"loss" + inputs(dir) + " --loss infonce", {"'infonce'", "ntxent"}},
       {"loss" + inputs(dir) + " --distance l1", {"'l1'", "squared_euclidean"}},
-      {"loss" + inputs(dir) + " --loss ntxent --temperature -2", {"temperature", "got -2"}},
+      {"loss" + inputs(dir) + " --loss ntxent --temperature -2", {"--temperature", "got -2"}},
+      {"loss" + inputs(dir) + " --loss ntxent --temperature -1", {"--temperature", "got -1"}},
+      {"loss" + inputs(dir) + " --loss ntxent --temperature nan", {"--temperature", "got nan"}},
+      {"loss" + inputs(dir) + " --margin -0.5", {"--margin", ">= 0", "got -0.5"}},
+      {"loss" + inputs(dir) + " --miner semi-hard", {"--miner:", "'semi-hard'", "semihard"}},
+      {"mine" + inputs(dir) + " --strategy semi-hard" + out, {"--strategy:", "'semi-hard'"}},
+      {"mine" + inputs(dir) + " --strategy all --max-per-anchor -3" + out,
+       {"--max-per-anchor", "got -3"}},
+      {"mine" + inputs(dir) + " --strategy semihard --margin -1" + out, {"--margin", "got -1"}},
+      {"mine" + inputs(dir) + " --strategy all --items " + (dir / "short.npy") + out,
+       {"--items", "expected 40 item indices"}},
+      {"mine --embeddings " + (dir / "empty.npy") + " --labels " + (dir / "short.npy") +
+           " --strategy all" + out,
+       {"--embeddings", "at least one row", "[0, 8]"}},
+      {"mine" + inputs(dir) + out, {"--strategy", "required", "--help"}},
+      {"loss" + inputs(dir) + " --repeat many", {"--repeat", "many", "--help"}},
   };
   for (const auto& [arguments, fragments] : cases) {
     const Result r = run(arguments);
     EXPECT_EQ(r.code, 2) << arguments << "\n" << r.output;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    EXPECT_EQ(r.output.rfind("[E] ", 0), 0u) << r.output;
     for (const auto& fragment : fragments)
       EXPECT_NE(r.output.find(fragment), std::string::npos) << r.output << "\nmissing " << fragment;
   }
+  EXPECT_FALSE(std::filesystem::exists(dir / "t.csv"));
+}
+
+TEST(MetricCli, MineCreatesTheFolderOfItsOutput) {
+  TempDir dir;
+  write_inputs(dir);
+  const Result r = run("mine" + inputs(dir) + " --strategy batch-hard --out " +
+                       (dir / "new/folder/t.csv"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(data::read_csv(dir / "new/folder/t.csv").rows.size(), 40u);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "paradigms/core/files.h"
 #include "paradigms/data/csv.h"
 #include "paradigms/data/npy_tensor.h"
+#include "cli/cli_run.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;
@@ -49,18 +50,9 @@ std::string metric_config(const TempDir& dir, const std::string& extra) {
 }
 
 int run(const std::string& arguments, std::string* output = nullptr) {
-  const std::string command =
-      std::string(PARADIGMS_BINARY) + " --threads 2 " + arguments +
-      " > /tmp/paradigms-metric-$$.log 2>&1; s=$?; cat /tmp/paradigms-metric-$$.log;" +
-      " rm -f /tmp/paradigms-metric-$$.log; exit $s";
-  std::string text;
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  std::size_t got = 0;
-  while ((got = fread(buffer, 1, sizeof(buffer), pipe)) > 0) text.append(buffer, got);
-  const int status = pclose(pipe);
-  if (output) *output = text;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const paradigms::testing::CliResult result = paradigms::testing::run_cli(arguments);
+  if (output) *output = result.output;
+  return result.code;
 }
 
 TEST(MetricTrainCommand, TrainEmbedMineAndTrainFromTheTripletsFile) {

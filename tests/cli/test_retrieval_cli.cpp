@@ -13,6 +13,7 @@
 
 #include "paradigms/data/npy_tensor.h"
 #include "paradigms/eval/retrieval.h"
+#include "cli/cli_run.h"
 #include "test_util.h"
 
 namespace paradigms::cli {
@@ -20,25 +21,12 @@ namespace {
 
 using paradigms::testing::TempDir;
 
-struct Result {
-  int code = -1;
-  std::string output;
-};
+using Result = paradigms::testing::CliResult;
+using paradigms::testing::run_cli;
 
 // stdout only, or stdout and stderr together.
 Result run(const std::string& arguments, bool with_stderr = true) {
-  const std::string command = std::string(PARADIGMS_BINARY) + " --threads 2 " + arguments +
-                              (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Result result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  std::size_t got = 0;
-  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.output.append(buffer.data(), got);
-  const int status = pclose(pipe);
-  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return run_cli(arguments, with_stderr);
 }
 
 // The hand-worked line of test_retrieval.cpp: x = 0 1 3 4 5, labels A A B A B.

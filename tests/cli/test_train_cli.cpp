@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "paradigms/core/files.h"
+#include "cli/cli_run.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;
@@ -51,18 +52,9 @@ std::string small_config(const TempDir& dir, int epochs, int batch_size) {
 }
 
 int run(const std::string& arguments, std::string* output = nullptr) {
-  const std::string command =
-      std::string(PARADIGMS_BINARY) + " --threads 2 " + arguments +
-      " > /tmp/paradigms-cli-$$.log 2>&1; s=$?; cat /tmp/paradigms-cli-$$.log;" +
-      " rm -f /tmp/paradigms-cli-$$.log; exit $s";
-  std::string text;
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  std::size_t got = 0;
-  while ((got = fread(buffer, 1, sizeof(buffer), pipe)) > 0) text.append(buffer, got);
-  const int status = pclose(pipe);
-  if (output) *output = text;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const paradigms::testing::CliResult result = paradigms::testing::run_cli(arguments);
+  if (output) *output = result.output;
+  return result.code;
 }
 
 nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(read_text(path)); }

@@ -204,6 +204,27 @@ TEST(Trainer, EarlyStoppingAfterPatienceEpochsWithoutImprovement) {
   EXPECT_TRUE(fs::exists(dir.path() / "checkpoints" / "best.pt"));
 }
 
+TEST(Trainer, AMisspeltMonitorStopsAfterTheFirstEpochWithTheMetricsItHas) {
+  TempDir dir;
+  SupervisedParadigm paradigm(toy_examples(), toy_options(), torch::kCPU);
+  TrainerOptions options = quick(5);
+  options.monitor = "valid.acuracy";
+  EXPECT_THROW_WITH(Trainer(paradigm, options, dir.path(), "").fit(), ConfigError,
+                    "train.monitor 'valid.acuracy'", "accuracy", "loss");
+  EXPECT_EQ(records(dir.path()).size(), 1u);  // the epoch it trained is kept
+  EXPECT_TRUE(fs::exists(dir.path() / "checkpoints" / "last.pt"));
+}
+
+TEST(Trainer, AMonitorOnAMissingSplitFallsBackToTheTrainingLoss) {
+  TempDir dir;
+  SupervisedParadigm paradigm(toy_examples(), toy_options(), torch::kCPU);
+  TrainerOptions options = quick(2);
+  options.monitor = "holdout.accuracy";
+  const TrainResult result = Trainer(paradigm, options, dir.path(), "").fit();
+  EXPECT_EQ(result.state.epoch, 2);
+  EXPECT_GT(result.state.best_epoch, 0);
+}
+
 TEST(Checkpoint, RejectsFilesThatAreNotCheckpoints) {
   TempDir dir;
   SupervisedParadigm paradigm(toy_examples(), toy_options(), torch::kCPU);

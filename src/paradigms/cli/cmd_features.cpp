@@ -89,11 +89,16 @@ audio::FrontendOptions FrontendFlags::resolve(const std::string& config_path) co
   return options;
 }
 
+std::string without_subject(const std::string& message) {
+  const auto colon = message.find(": ");
+  return colon == std::string::npos ? message : message.substr(colon + 2);
+}
+
 void prepare_run(const GlobalOptions& options) {
   check_input(options.threads >= 0, "--threads: expected a count >= 1, or 0 for all cores (got " +
                                         std::to_string(options.threads) + ")");
   const int threads = set_torch_threads(options.threads);
-  spdlog::debug("using {} threads", threads);
+  spdlog::debug("using {} threads (BLAS pool: {})", threads, blas_pool_threads());
 }
 
 namespace {

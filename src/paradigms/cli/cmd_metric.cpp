@@ -7,12 +7,14 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 
 #include "paradigms/cli/commands.h"
 #include "paradigms/core/error.h"
@@ -49,22 +51,28 @@ at::Tensor load_embeddings(const std::string& flag, const std::string& path) {
                   c10::toString(t.scalar_type()) + ")");
   check_input(t.dim() == 2, flag + " " + in_quotes(path) + ": expected a 2-D array [N, D] (got " +
                                 distances::shape_text(t) + ")");
+  check_input(t.size(0) > 0 && t.size(1) > 0, flag + " " + in_quotes(path) +
+                                                  ": expected at least one row and one column "
+                                                  "(got " + distances::shape_text(t) + ")");
   check_input(t.numel() == 0 || torch::isfinite(t).all().item<bool>(),
               flag + " " + in_quotes(path) + ": expected finite embeddings (found NaN or inf)");
   return t;
 }
 
-at::Tensor load_labels(const std::string& flag, const std::string& path, std::int64_t rows) {
+/// Integer values, one per embedding row: labels, or (`what` = "item indices") ids.
+at::Tensor load_labels(const std::string& flag, const std::string& path, std::int64_t rows,
+                       const std::string& what = "labels") {
   check_input(fs::exists(path), flag + " " + in_quotes(path) + ": no such file");
   const at::Tensor t = data::load_npy(path);
   const auto type = t.scalar_type();
   check_input(
       type == torch::kInt64 || type == torch::kInt32 || type == torch::kInt16 ||
           type == torch::kInt8 || type == torch::kUInt8,
-      flag + " " + in_quotes(path) + ": expected integer labels (got " + c10::toString(type) + ")");
+      flag + " " + in_quotes(path) + ": expected integer " + what + " (got " +
+          c10::toString(type) + ")");
   check_input(t.dim() == 1 && t.size(0) == rows,
-              flag + " " + in_quotes(path) + ": expected " + std::to_string(rows) +
-                  " labels, one per embedding (got shape " + distances::shape_text(t) + ")");
+              flag + " " + in_quotes(path) + ": expected " + std::to_string(rows) + " " + what +
+                  ", one per embedding (got shape " + distances::shape_text(t) + ")");
   return t.to(torch::kInt64);
 }
 
@@ -86,8 +94,23 @@ miners::LabeledEmbeddings load_batch(const InputArgs& args) {
   return batch;
 }
 
+/// A number as the user would write it: 0.2, -3, nan.
+std::string number_text(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
+/// Triplet and miner margins: finite and >= 0 (a negative one selects nothing as semi-hard
+/// and rewards violations as a hinge).
+void check_margin(const std::string& flag, double margin) {
+  check_input(std::isfinite(margin) && margin >= 0,
+              flag + ": expected a finite number >= 0 (got " + number_text(margin) + ")");
+}
+
 distances::DistanceOptions distance_of(const InputArgs& args, distances::DistanceOptions base) {
-  if (!args.distance.empty()) base.kind = distances::parse_distance(args.distance);
+  if (!args.distance.empty())
+    base.kind = parse_flag("--distance", args.distance, distances::parse_distance);
   if (args.no_normalize) base.normalize = false;
   return base;
 }
@@ -103,14 +126,20 @@ struct MineArgs {
 int run_mine(const MineArgs& args, const GlobalOptions& global) {
   prepare_run(global);
   miners::MinerOptions miner;
-  miner.kind = miners::parse_miner(args.strategy);
+  miner.kind = parse_flag("--strategy", args.strategy, miners::parse_miner);
   check_input(miners::selects_triplets(miner.kind),
               "--strategy " + in_quotes(args.strategy) +
                   ": expected a triplet miner (all, hard, semihard, easy, batch-hard, "
                   "batch-semihard or random)");
+  check_margin("--margin", args.margin);
   miner.margin = args.margin;
+  check_input(args.per_anchor >= 1, "--triplets-per-anchor: expected a count >= 1 (got " +
+                                        std::to_string(args.per_anchor) + ")");
   miner.triplets_per_anchor = args.per_anchor;
   miner.validate();
+  check_input(args.max_per_anchor >= 0,
+              "--max-per-anchor: expected a count >= 0, 0 for all (got " +
+                  std::to_string(args.max_per_anchor) + ")");
   const miners::LabeledEmbeddings batch = load_batch(args.input);
   // Rows to dataset item indices (`paradigms embed` writes them as E.items.npy), so the CSV
   // is a triplets file for training.
@@ -118,12 +147,13 @@ int run_mine(const MineArgs& args, const GlobalOptions& global) {
   if (!args.items.empty()) {
     check_input(!batch.has_references(),
                 "--items maps the rows of one set: it cannot be used with --ref-embeddings");
-    item_of = load_labels("--items", args.items, batch.embeddings.size(0));
+    item_of = load_labels("--items", args.items, batch.embeddings.size(0), "item indices");
   }
   std::mt19937_64 rng(args.seed);
   const miners::Triplets triplets =
       miners::mine_triplets(batch, miner, distance_of(args.input, {}), args.max_per_anchor, &rng);
   const fs::path out(args.out), partial(args.out + ".partial");
+  if (out.has_parent_path()) fs::create_directories(out.parent_path());
   {
     std::ofstream file(partial);
     check_input(bool(file), "--out " + in_quotes(args.out) + ": cannot write");
@@ -148,7 +178,8 @@ int run_mine(const MineArgs& args, const GlobalOptions& global) {
 struct LossArgs {
   InputArgs input;
   std::string loss = "triplet", miner = "none", grad_out;
-  double margin = 0.2, pos_margin = 0.0, neg_margin = 1.0, temperature = -1;
+  double margin = 0.2, pos_margin = 0.0, neg_margin = 1.0, temperature = 0;
+  bool temperature_given = false;
   bool soft_plus = false, swap = false, mean = false, json = false;
   std::int64_t per_anchor = 1;
   std::uint64_t seed = 0;
@@ -158,23 +189,34 @@ struct LossArgs {
 int run_loss(const LossArgs& args, const GlobalOptions& global) {
   prepare_run(global);
   losses::MetricLossOptions options;
-  options.kind = losses::parse_metric_loss(args.loss);
+  options.kind = parse_flag("--loss", args.loss, losses::parse_metric_loss);
   options.distance = distance_of(args.input, losses::default_distance(options.kind));
+  check_margin("--margin", args.margin);
+  check_input(std::isfinite(args.pos_margin) && std::isfinite(args.neg_margin),
+              "--pos-margin, --neg-margin: expected finite numbers (got " +
+                  number_text(args.pos_margin) + ", " + number_text(args.neg_margin) + ")");
   options.margin = args.margin;
   options.pos_margin = args.pos_margin;
   options.neg_margin = args.neg_margin;
-  options.temperature =
-      args.temperature > 0 ? args.temperature : losses::default_temperature(options.kind);
-  if (args.temperature != -1 && args.temperature <= 0) options.temperature = args.temperature;
+  if (args.temperature_given) {
+    check_input(args.temperature > 0 && std::isfinite(args.temperature),
+                "--temperature: expected a finite number > 0 (got " + number_text(args.temperature) +
+                    ")");
+    options.temperature = args.temperature;
+  } else {
+    options.temperature = losses::default_temperature(options.kind);
+  }
   options.soft_plus = args.soft_plus;
   options.swap = args.swap;
   if (args.mean) options.reduction = losses::MetricReduction::Mean;
   options.validate();
   miners::MinerOptions miner;
-  miner.kind = miners::parse_miner(args.miner);
+  miner.kind = parse_flag("--miner", args.miner, miners::parse_miner);
   miner.margin = args.margin;
   miner.pos_margin = args.pos_margin;
   miner.neg_margin = args.neg_margin;
+  check_input(args.per_anchor >= 1, "--triplets-per-anchor: expected a count >= 1 (got " +
+                                        std::to_string(args.per_anchor) + ")");
   miner.triplets_per_anchor = args.per_anchor;
   miner.validate();
   check_input(args.repeat >= 0,
@@ -264,8 +306,9 @@ void add_metric_commands(CLI::App& app, std::shared_ptr<GlobalOptions> global) {
       ->capture_default_str();
   loss_command->add_option("--neg-margin", loss->neg_margin, "contrastive / pair miner")
       ->capture_default_str();
-  loss_command->add_option("--temperature", loss->temperature,
-                           "ntxent, supcon (default 0.07 and 0.1)");
+  loss_command
+      ->add_option("--temperature", loss->temperature, "ntxent, supcon (default 0.07 and 0.1)")
+      ->each([loss](const std::string&) { loss->temperature_given = true; });
   loss_command->add_flag("--soft-plus", loss->soft_plus, "triplet: soft-plus instead of hinge");
   loss_command->add_flag("--swap", loss->swap, "triplet: distance swap");
   loss_command->add_flag("--mean", loss->mean, "average over all terms, not the non-zero ones");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "paradigms/audio/frontend_options.h"
+#include "paradigms/core/error.h"
 
 namespace CLI {
 class App;
@@ -35,6 +36,22 @@ class FrontendFlags {
   audio::FrontendOptions flags_;
   std::string kind_, mel_scale_, mel_norm_, compression_;
 };
+
+/// The library's message without its leading subject ("miner: unknown name ..." gives
+/// "unknown name ..."), for re-saying it about the flag the value came from.
+std::string without_subject(const std::string& message);
+
+/// parse(value) for the value of `flag`; a bad value's error names the flag:
+/// "--strategy: unknown name 'semi-hard' (expected ...)".
+template <class Parse>
+auto parse_flag(const std::string& flag, const std::string& value, const Parse& parse)
+    -> decltype(parse(value)) {
+  try {
+    return parse(value);
+  } catch (const InputError& error) {
+    throw InputError(flag + ": " + without_subject(error.what()));
+  }
+}
 
 /// Called once the command line is parsed and before a command runs.
 void prepare_run(const GlobalOptions& options);

@@ -38,7 +38,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::RuntimeError& error) {
     return error.get_exit_code();
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help
+    // A malformed command line reads like any other bad input: one [E] line, exit code 2.
+    if (spdlog::get("paradigms") == nullptr) cli::setup_logging("info");
+    spdlog::error("{} (see --help)", error.what());
+    return 2;
   } catch (const InputError& error) {
     spdlog::error("{}", error.what());
     return 2;

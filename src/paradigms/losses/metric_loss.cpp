@@ -118,8 +118,9 @@ double default_temperature(MetricLossKind kind) {
 }
 
 void MetricLossOptions::validate() const {
-  if (!std::isfinite(margin))
-    throw ConfigError("metric loss margin: expected a finite number (got " + number(margin) + ")");
+  if (!std::isfinite(margin) || margin < 0)
+    throw ConfigError("metric loss margin: expected a finite number >= 0 (got " + number(margin) +
+                      ")");
   if (!std::isfinite(pos_margin) || !std::isfinite(neg_margin))
     throw ConfigError("metric loss pos_margin, neg_margin: expected finite numbers (got " +
                       number(pos_margin) + ", " + number(neg_margin) + ")");
@@ -164,12 +165,14 @@ MetricLossResult metric_loss(const miners::LabeledEmbeddings& batch,
   if (options.kind == MetricLossKind::Triplet) {
     // Mined on a detached matrix; the loss takes its gradient from the embeddings.
     const at::Tensor detached = detached_distances(batch, options);
-    if (threshold && !options.soft_plus && !options.swap) {
+    if (threshold) {
       double lo = 0, hi = 0;
       miners::detail::miner_window(miner, lo, hi);
+      if (options.soft_plus || options.swap)
+        return triplet_pair_windows(batch, detached, labels.view, lo, hi, options);
       return triplet_hinge_windows(batch, detached, labels.view, lo, hi, options);
     }
-    // TODO(#4): soft-plus and swap list the mined triplets: O(triplets) memory, not O(N·M).
+    // Batch-hard, batch-semihard and random select O(N) or O(N · k) triplets: listed.
     const miners::Triplets triplets =
         miners::detail::mine_matrix(detached, labels.view, sign, miner, 0, rng);
     return triplet_from_list(batch, triplets, options);

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "paradigms/losses/closed_form.h"
 #include "paradigms/miners/anchor_scan.h"
 
 namespace paradigms::losses {
@@ -12,21 +13,6 @@ namespace paradigms::losses {
 namespace {
 
 using distances::DistanceKind;
-
-/// A zero that keeps the graph of the embeddings, so backward gives zero gradients.
-at::Tensor attached_zero(const miners::LabeledEmbeddings& batch) {
-  at::Tensor zero = batch.embeddings.sum() * 0.0;
-  if (batch.has_references()) zero = zero + batch.ref_embeddings.sum() * 0.0;
-  return zero;
-}
-
-/// The rows as the measure sees them, with autograd: a cosine needs unit rows whatever
-/// options.normalize says (as distances::pairwise).
-at::Tensor measured(const at::Tensor& x, const distances::DistanceOptions& options) {
-  if (options.kind == DistanceKind::Cosine && !options.normalize)
-    return distances::normalize_rows(x);
-  return distances::prepare(x, options);
-}
 
 /// d(u[i[k]], v[j[k]]) for every k, differentiable, O(K · D).
 at::Tensor row_distances(const at::Tensor& u, const at::Tensor& v, const at::Tensor& i,
@@ -111,29 +97,9 @@ MetricLossResult triplet_hinge_windows(const miners::LabeledEmbeddings& batch,
     return result;
   }
 
-  // L = Σ_ij W_ij D(u_i, v_j): with C the coefficients above, ∂L/∂u = diag(C 1) u − C v and
-  // ∂L/∂v = diag(Cᵀ 1) v − Cᵀ u for the euclidean distances, C v and Cᵀ u for the
-  // similarities. Two [N, M] × [M, D] products replace backward through the whole matrix.
-  const at::Tensor u = measured(batch.embeddings, options.distance);
-  const at::Tensor v =
-      batch.has_references() ? measured(batch.ref_embeddings, options.distance) : u;
-  const at::Tensor c = coef.to(u.device());
-  const at::Tensor ud = u.detach(), vd = v.detach();
-  at::Tensor grad_u = at::mm(c, vd), grad_v = at::mm(c.t(), ud);
-  if (kind == DistanceKind::Euclidean || kind == DistanceKind::SquaredEuclidean) {
-    grad_u = c.sum(1, true) * ud - grad_u;
-    grad_v = c.sum(0).unsqueeze(1) * vd - grad_v;
-  }
   const double scale = 1.0 / double(denominator);
-  // value + s − s.detach() is the value, and its gradient is that of s: the closed form.
-  at::Tensor surrogate;
-  if (batch.has_references()) {
-    surrogate = (grad_u.mul_(scale) * u).sum() + (grad_v.mul_(scale) * v).sum();
-  } else {
-    surrogate = ((grad_u + grad_v).mul_(scale) * u).sum();
-  }
   const double loss_value = (value + options.margin * double(result.nonzero)) * scale;
-  result.loss = at::full({}, loss_value, u.options()) + (surrogate - surrogate.detach());
+  result.loss = closed_form_loss(batch, coef, at::Tensor(), loss_value, scale, options);
   return result;
 }
 

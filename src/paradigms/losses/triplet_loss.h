@@ -24,6 +24,17 @@ MetricLossResult triplet_hinge_windows(const miners::LabeledEmbeddings& batch,
                                        const miners::detail::LabelView& labels, double lo,
                                        double hi, const MetricLossOptions& options);
 
+/// The triplet loss with `options.soft_plus` or `options.swap` over the same windows as
+/// triplet_hinge_windows, without listing the triplets: per anchor, one pass over its
+/// (positive, negative) pairs accumulates ∂L/∂D (with swap, also on the distances between
+/// positives and negatives: entries of `detached` for a self set, of the [M, M] matrix
+/// between references otherwise); the gradient is then formed in closed form.
+/// O(Σ_a P_a · N_a) time, O(N·M + threads · M²) memory (M² only with swap).
+MetricLossResult triplet_pair_windows(const miners::LabeledEmbeddings& batch,
+                                      const at::Tensor& detached,
+                                      const miners::detail::LabelView& labels, double lo,
+                                      double hi, const MetricLossOptions& options);
+
 /// Triplet loss (hinge or soft-plus, optional swap) over the listed triplets of `batch`. A
 /// short list (triplets · D ≤ N · M) measures its distances row by row from the embeddings,
 /// O(triplets · D); a long one gathers them from the differentiable [N, M] matrix (swap with

@@ -69,7 +69,8 @@ MinerKind parse_miner(const std::string& name) {
 bool selects_triplets(MinerKind kind) { return kind != MinerKind::None && kind != MinerKind::Pair; }
 
 void MinerOptions::validate() const {
-  if (std::isnan(margin)) throw ConfigError("miner margin: expected a number (got nan)");
+  if (!std::isfinite(margin) || margin < 0)
+    throw ConfigError("miner margin: expected a finite number >= 0 (got " + number(margin) + ")");
   if (triplets_per_anchor < 1)
     throw ConfigError("miner triplets_per_anchor: expected >= 1 (got " +
                       std::to_string(triplets_per_anchor) + ")");

@@ -244,16 +244,11 @@ at::Tensor MetricLearningParadigm::embed_features(const at::Tensor& features) {
 at::Tensor MetricLearningParadigm::embed(const std::vector<std::size_t>& indices) {
   torch::NoGradGuard no_grad;
   model_->eval();
-  std::vector<torch::Tensor> parts;
-  const auto chunk = static_cast<std::size_t>(options_.eval_batch_size);
-  for (std::size_t start = 0; start < indices.size(); start += chunk) {
-    const std::vector<std::size_t> part(
-        indices.begin() + std::ptrdiff_t(start),
-        indices.begin() + std::ptrdiff_t(std::min(indices.size(), start + chunk)));
-    parts.push_back(
-        embed_features(examples_->batch(part, data::CropMode::Center).inputs).to(torch::kCPU));
-  }
-  return parts.empty() ? torch::empty({0, options_.embedding_dim}) : torch::cat(parts);
+  return concat_chunks(indices, options_.eval_batch_size, options_.embedding_dim,
+                       [&](const std::vector<std::size_t>& part) {
+                         return embed_features(
+                             examples_->batch(part, data::CropMode::Center).inputs);
+                       });
 }
 
 StepResult MetricLearningParadigm::train_step(

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -87,5 +88,12 @@ class Paradigm {
   /// Train or eval mode for every module.
   void set_training(bool training);
 };
+
+/// f(part) over consecutive parts of at most `chunk` of `indices`, in order, concatenated
+/// along dim 0 on the CPU, so evaluation memory stays bounded by the chunk; [0, columns]
+/// when `indices` is empty.
+at::Tensor concat_chunks(const std::vector<std::size_t>& indices, std::int64_t chunk,
+                         std::int64_t columns,
+                         const std::function<at::Tensor(const std::vector<std::size_t>&)>& f);
 
 }  // namespace paradigms

@@ -111,30 +111,22 @@ at::Tensor SupervisedParadigm::predict_features(const at::Tensor& features) {
 }
 
 at::Tensor SupervisedParadigm::predict(const std::vector<std::size_t>& indices) {
-  std::vector<torch::Tensor> outputs;
-  const auto chunk = static_cast<std::size_t>(options_.eval_batch_size);
-  for (std::size_t start = 0; start < indices.size(); start += chunk) {
-    const std::vector<std::size_t> part(
-        indices.begin() + std::ptrdiff_t(start),
-        indices.begin() + std::ptrdiff_t(std::min(indices.size(), start + chunk)));
-    outputs.push_back(predict_features(examples_->batch(part, data::CropMode::Center).inputs));
-  }
-  return torch::cat(outputs);
+  return concat_chunks(indices, options_.eval_batch_size, 0,
+                       [&](const std::vector<std::size_t>& part) {
+                         return predict_features(
+                             examples_->batch(part, data::CropMode::Center).inputs);
+                       });
 }
 
 at::Tensor SupervisedParadigm::embed(const std::vector<std::size_t>& indices) {
   torch::NoGradGuard no_grad;
   model_->eval();
-  std::vector<torch::Tensor> parts;
-  const auto chunk = static_cast<std::size_t>(options_.eval_batch_size);
-  for (std::size_t start = 0; start < indices.size(); start += chunk) {
-    const std::vector<std::size_t> part(
-        indices.begin() + std::ptrdiff_t(start),
-        indices.begin() + std::ptrdiff_t(std::min(indices.size(), start + chunk)));
-    const torch::Tensor inputs = examples_->batch(part, data::CropMode::Center).inputs;
-    parts.push_back(model_->embed(inputs.to(device_)).to(torch::kCPU));
-  }
-  return parts.empty() ? torch::empty({0, 0}) : torch::cat(parts);
+  return concat_chunks(indices, options_.eval_batch_size, 0,
+                       [&](const std::vector<std::size_t>& part) {
+                         const torch::Tensor inputs =
+                             examples_->batch(part, data::CropMode::Center).inputs;
+                         return model_->embed(inputs.to(device_));
+                       });
 }
 
 at::Tensor SupervisedParadigm::predict_values(const std::vector<std::size_t>& indices) {

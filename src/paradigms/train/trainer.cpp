@@ -180,8 +180,22 @@ TrainResult Trainer::fit() {
     std::string monitored = options_.monitor;
     MonitorMode mode = options_.mode;
     auto value = find_metric(record, monitored);
+    const auto dot = monitored.find('.');
+    const std::string monitor_split = monitored.substr(0, dot);
+    if (!value && record.contains(monitor_split) &&
+        !record[monitor_split].contains(monitored.substr(dot + 1))) {
+      // The split is there but the metric is not: a misspelt monitor. The epoch is kept.
+      std::string names;
+      for (const auto& item : record[monitor_split].items())
+        if (item.value().is_number()) names += (names.empty() ? "" : ", ") + item.key();
+      std::ofstream(run_dir_ / "metrics.jsonl", std::ios::app) << record.dump() << "\n";
+      save_checkpoint(last_checkpoint(), paradigm_, state_, config_yaml_);
+      throw ConfigError("train.monitor " + in_quotes(monitored) + ": " + monitor_split +
+                        " has no such metric (it has " + names + ")");
+    }
     if (!value) {
-      // No such metric (e.g. no validation split): watch the training loss instead.
+      // No such split (e.g. no validation data), or no value this epoch: watch the training
+      // loss instead.
       monitored = "train.loss";
       mode = MonitorMode::Min;
       value = find_metric(record, monitored);
