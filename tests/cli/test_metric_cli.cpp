@@ -125,6 +125,16 @@ TEST(MetricCli, BadInputsNameTheInput) {
            " --strategy all" + out,
        {"--embeddings", "at least one row", "[0, 8]"}},
       {"mine" + inputs(dir) + out, {"--strategy", "required", "--help"}},
+      {"mine" + inputs(dir) + " --strategy none" + out, {"--strategy 'none'", "semihard"}},
+      {"mine" + inputs(dir) + " --strategy all --out " + dir.path().string(),
+       {"--out", "a folder"}},
+      {"loss" + inputs(dir) + " --loss ntxent --soft-plus", {"--soft-plus", "does not apply"}},
+      {"loss" + inputs(dir) + " --temperature 0.5", {"--temperature", "--loss triplet"}},
+      {"loss" + inputs(dir) + " --loss ntxent --margin 0.3", {"--margin", "does not apply"}},
+      {"--device tpu loss" + inputs(dir), {"tpu"}},
+      {"--device cuda retrieval" + inputs(dir), {"cuda"}},
+      {"retrieval --embeddings " + (dir / "empty.npy") + " --labels " + (dir / "short.npy"),
+       {"--embeddings", "at least one row"}},
       {"loss" + inputs(dir) + " --repeat many", {"--repeat", "many", "--help"}},
   };
   for (const auto& [arguments, fragments] : cases) {

@@ -136,7 +136,7 @@ TEST(RetrievalCommand, BadInputsGiveOneLineNamingTheInput) {
                         {"--labels", "square.npy", "1-D", "[5, 2]"});
   data::save_npy(dir / "float.npy", torch::zeros({5}));
   expect_one_line_error(run(base + (dir / "float.npy")),
-                        {"--labels", "float.npy", "int64 or int32", "Float"});
+                        {"--labels", "float.npy", "integer labels", "Float"});
   expect_one_line_error(run(base + small.labels + " --distance manhattan"),
                         {"--distance", "manhattan", "euclidean"});
   data::save_npy(dir / "flat.npy", torch::zeros({5}));

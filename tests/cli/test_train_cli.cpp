@@ -169,5 +169,35 @@ TEST(TrainCommand, ConfigErrorsNameTheKeyAndSuggest) {
   EXPECT_NE(output.find("not a run folder"), std::string::npos) << output;
 }
 
+TEST(TrainCommand, EarlyFailuresLeaveTheRunFolderReusable) {
+  TempDir dir;
+  testing::write_bytes(dir / "small.yaml", small_config(dir, 1, 8));
+  const std::string out = " --out " + (dir / "run");
+  std::string output;
+  // Caught before any training step: a misspelt validation metric, a device that is not here.
+  EXPECT_EQ(run("train " + (dir / "small.yaml") + " --set train.monitor=valid.acuracy" + out,
+                &output),
+            2);
+  EXPECT_NE(output.find("train.monitor 'valid.acuracy'"), std::string::npos) << output;
+  EXPECT_NE(output.find("balanced_accuracy"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(dir.path() / "run"));
+  EXPECT_EQ(run("--device tpu train " + (dir / "small.yaml") + out, &output), 2);
+  EXPECT_NE(output.find("tpu"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(dir.path() / "run"));
+  // An existing empty folder keeps existing, without the files the failed run wrote.
+  fs::create_directories(dir.path() / "run");
+  EXPECT_EQ(run("train " + (dir / "small.yaml") + " --set train.monitor=valid.acuracy" + out,
+                &output),
+            2);
+  EXPECT_TRUE(fs::is_empty(dir.path() / "run"));
+  ASSERT_EQ(run("train " + (dir / "small.yaml") + out, &output), 0) << output;
+  // --resume takes the run's own configuration: a CONFIG, --set or --seed beside it is an error.
+  for (const std::string& extra : {(dir / "small.yaml"), std::string("--set train.epochs=3"),
+                                  std::string("--seed 4")}) {
+    EXPECT_EQ(run("train --resume " + (dir / "run") + " " + extra, &output), 2) << extra;
+    EXPECT_NE(output.find("--resume continues a run"), std::string::npos) << output;
+  }
+}
+
 }  // namespace
 }  // namespace paradigms::cli

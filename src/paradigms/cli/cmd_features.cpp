@@ -89,6 +89,12 @@ audio::FrontendOptions FrontendFlags::resolve(const std::string& config_path) co
   return options;
 }
 
+void require_cpu(const GlobalOptions& options, const std::string& command) {
+  check_input(options.device == "cpu", "--device " + in_quotes(options.device) + ": " + command +
+                                           " computes on the CPU (give --device cpu or leave "
+                                           "it out)");
+}
+
 std::string without_subject(const std::string& message) {
   const auto colon = message.find(": ");
   return colon == std::string::npos ? message : message.substr(colon + 2);
@@ -97,6 +103,7 @@ std::string without_subject(const std::string& message) {
 void prepare_run(const GlobalOptions& options) {
   check_input(options.threads >= 0, "--threads: expected a count >= 1, or 0 for all cores (got " +
                                         std::to_string(options.threads) + ")");
+  parse_device(options.device);  // an unknown or absent device fails before any work
   const int threads = set_torch_threads(options.threads);
   spdlog::debug("using {} threads (BLAS pool: {})", threads, blas_pool_threads());
 }

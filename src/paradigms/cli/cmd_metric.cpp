@@ -14,9 +14,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "paradigms/cli/commands.h"
+#include "paradigms/cli/npy_inputs.h"
 #include "paradigms/core/error.h"
 #include "paradigms/core/memory.h"
 #include "paradigms/data/npy_tensor.h"
@@ -39,52 +41,21 @@ void add_input_flags(CLI::App& command, InputArgs& args) {
   command.add_option("--ref-embeddings", args.ref_embeddings, "reference set .npy [M, D]");
   command.add_option("--ref-labels", args.ref_labels, "reference labels .npy [M]");
   command.add_option("--distance", args.distance,
-                     "euclidean, squared_euclidean, cosine or dot (default: the loss's)");
+                     "euclidean, squared_euclidean, cosine or dot (default: loss: the loss's; "
+                     "mine: euclidean)");
   command.add_flag("--no-normalize", args.no_normalize, "do not L2-normalise the rows");
-}
-
-at::Tensor load_embeddings(const std::string& flag, const std::string& path) {
-  check_input(fs::exists(path), flag + " " + in_quotes(path) + ": no such file");
-  const at::Tensor t = data::load_npy(path);
-  check_input(t.scalar_type() == torch::kFloat || t.scalar_type() == torch::kDouble,
-              flag + " " + in_quotes(path) + ": expected float32 or float64 (got " +
-                  c10::toString(t.scalar_type()) + ")");
-  check_input(t.dim() == 2, flag + " " + in_quotes(path) + ": expected a 2-D array [N, D] (got " +
-                                distances::shape_text(t) + ")");
-  check_input(t.size(0) > 0 && t.size(1) > 0, flag + " " + in_quotes(path) +
-                                                  ": expected at least one row and one column "
-                                                  "(got " + distances::shape_text(t) + ")");
-  check_input(t.numel() == 0 || torch::isfinite(t).all().item<bool>(),
-              flag + " " + in_quotes(path) + ": expected finite embeddings (found NaN or inf)");
-  return t;
-}
-
-/// Integer values, one per embedding row: labels, or (`what` = "item indices") ids.
-at::Tensor load_labels(const std::string& flag, const std::string& path, std::int64_t rows,
-                       const std::string& what = "labels") {
-  check_input(fs::exists(path), flag + " " + in_quotes(path) + ": no such file");
-  const at::Tensor t = data::load_npy(path);
-  const auto type = t.scalar_type();
-  check_input(
-      type == torch::kInt64 || type == torch::kInt32 || type == torch::kInt16 ||
-          type == torch::kInt8 || type == torch::kUInt8,
-      flag + " " + in_quotes(path) + ": expected integer " + what + " (got " +
-          c10::toString(type) + ")");
-  check_input(t.dim() == 1 && t.size(0) == rows,
-              flag + " " + in_quotes(path) + ": expected " + std::to_string(rows) + " " + what +
-                  ", one per embedding (got shape " + distances::shape_text(t) + ")");
-  return t.to(torch::kInt64);
 }
 
 miners::LabeledEmbeddings load_batch(const InputArgs& args) {
   miners::LabeledEmbeddings batch;
   batch.embeddings = load_embeddings("--embeddings", args.embeddings);
-  batch.labels = load_labels("--labels", args.labels, batch.embeddings.size(0));
+  batch.labels = load_labels("--labels", args.labels, batch.embeddings.size(0), "--embeddings");
   check_input(args.ref_embeddings.empty() == args.ref_labels.empty(),
               "--ref-embeddings and --ref-labels must be given together");
   if (!args.ref_embeddings.empty()) {
     batch.ref_embeddings = load_embeddings("--ref-embeddings", args.ref_embeddings);
-    batch.ref_labels = load_labels("--ref-labels", args.ref_labels, batch.ref_embeddings.size(0));
+    batch.ref_labels = load_labels("--ref-labels", args.ref_labels, batch.ref_embeddings.size(0),
+                                   "--ref-embeddings");
     check_input(batch.ref_embeddings.size(1) == batch.embeddings.size(1),
                 "--ref-embeddings: expected " + std::to_string(batch.embeddings.size(1)) +
                     " columns like --embeddings (got " +
@@ -125,12 +96,22 @@ struct MineArgs {
 
 int run_mine(const MineArgs& args, const GlobalOptions& global) {
   prepare_run(global);
+  require_cpu(global, "mine");
+  check_input(!args.out.empty() && !fs::is_directory(args.out),
+              "--out " + in_quotes(args.out) + ": expected a CSV file path (got " +
+                  (args.out.empty() ? "nothing" : "a folder") + ")");
   miners::MinerOptions miner;
-  miner.kind = parse_flag("--strategy", args.strategy, miners::parse_miner);
-  check_input(miners::selects_triplets(miner.kind),
-              "--strategy " + in_quotes(args.strategy) +
-                  ": expected a triplet miner (all, hard, semihard, easy, batch-hard, "
-                  "batch-semihard or random)");
+  const char* triplet_miners =
+      "(expected all, hard, semihard, easy, batch-hard, batch-semihard or random)";
+  try {
+    miner.kind = miners::parse_miner(args.strategy);
+  } catch (const InputError&) {
+    throw InputError("--strategy: unknown name " + in_quotes(args.strategy) + " " +
+                     triplet_miners);
+  }
+  check_input(miners::selects_triplets(miner.kind), "--strategy " + in_quotes(args.strategy) +
+                                                        ": not a triplet miner " +
+                                                        triplet_miners);
   check_margin("--margin", args.margin);
   miner.margin = args.margin;
   check_input(args.per_anchor >= 1, "--triplets-per-anchor: expected a count >= 1 (got " +
@@ -147,7 +128,8 @@ int run_mine(const MineArgs& args, const GlobalOptions& global) {
   if (!args.items.empty()) {
     check_input(!batch.has_references(),
                 "--items maps the rows of one set: it cannot be used with --ref-embeddings");
-    item_of = load_labels("--items", args.items, batch.embeddings.size(0), "item indices");
+    item_of =
+        load_labels("--items", args.items, batch.embeddings.size(0), "--embeddings", "item indices");
   }
   std::mt19937_64 rng(args.seed);
   const miners::Triplets triplets =
@@ -168,9 +150,16 @@ int run_mine(const MineArgs& args, const GlobalOptions& global) {
              std::to_string(r[3 * i + 2]) + '\n';
       file << line;
     }
+    file.close();
+    if (!file) fs::remove(partial);
     check_input(bool(file), "--out " + in_quotes(args.out) + ": write failed");
   }
-  fs::rename(partial, out);
+  std::error_code error;
+  fs::rename(partial, out, error);
+  if (error) {
+    fs::remove(partial);
+    throw InputError("--out " + in_quotes(args.out) + ": cannot write (" + error.message() + ")");
+  }
   std::cout << triplets.size() << "\n";
   return 0;
 }
@@ -179,17 +168,45 @@ struct LossArgs {
   InputArgs input;
   std::string loss = "triplet", miner = "none", grad_out;
   double margin = 0.2, pos_margin = 0.0, neg_margin = 1.0, temperature = 0;
-  bool temperature_given = false;
+  std::set<std::string> given;  ///< the flags on the command line
   bool soft_plus = false, swap = false, mean = false, json = false;
   std::int64_t per_anchor = 1;
   std::uint64_t seed = 0;
   int repeat = 0;
 };
 
+/// Refuses a given flag that the chosen loss and miner would ignore.
+void check_applies(const LossArgs& args, losses::MetricLossKind loss, miners::MinerKind miner) {
+  using losses::MetricLossKind;
+  using miners::MinerKind;
+  const bool triplet = loss == MetricLossKind::Triplet;
+  const bool threshold = miner == MinerKind::All || miner == MinerKind::Hard ||
+                         miner == MinerKind::SemiHard || miner == MinerKind::Easy;
+  const bool pairs = loss == MetricLossKind::Contrastive || miner == MinerKind::Pair;
+  const bool temperature = loss == MetricLossKind::NtXent || loss == MetricLossKind::SupCon;
+  const std::vector<std::pair<const char*, bool>> rules = {
+      {"--soft-plus", triplet},
+      {"--swap", triplet},
+      {"--mean", triplet || loss == MetricLossKind::Contrastive},
+      {"--margin", triplet || threshold},
+      {"--pos-margin", pairs},
+      {"--neg-margin", pairs},
+      {"--temperature", temperature},
+      {"--triplets-per-anchor", miner == MinerKind::Random},
+      {"--seed", miner == MinerKind::Random},
+  };
+  for (const auto& [flag, applies] : rules)
+    check_input(applies || args.given.count(flag) == 0,
+                std::string(flag) + ": does not apply to --loss " + args.loss + " with --miner " +
+                    args.miner);
+}
+
 int run_loss(const LossArgs& args, const GlobalOptions& global) {
   prepare_run(global);
+  require_cpu(global, "loss");
   losses::MetricLossOptions options;
   options.kind = parse_flag("--loss", args.loss, losses::parse_metric_loss);
+  check_applies(args, options.kind, parse_flag("--miner", args.miner, miners::parse_miner));
   options.distance = distance_of(args.input, losses::default_distance(options.kind));
   check_margin("--margin", args.margin);
   check_input(std::isfinite(args.pos_margin) && std::isfinite(args.neg_margin),
@@ -198,10 +215,10 @@ int run_loss(const LossArgs& args, const GlobalOptions& global) {
   options.margin = args.margin;
   options.pos_margin = args.pos_margin;
   options.neg_margin = args.neg_margin;
-  if (args.temperature_given) {
+  if (args.given.count("--temperature") != 0) {
     check_input(args.temperature > 0 && std::isfinite(args.temperature),
-                "--temperature: expected a finite number > 0 (got " + number_text(args.temperature) +
-                    ")");
+                "--temperature: expected a finite number > 0 (got " +
+                    number_text(args.temperature) + ")");
     options.temperature = args.temperature;
   } else {
     options.temperature = losses::default_temperature(options.kind);
@@ -306,9 +323,8 @@ void add_metric_commands(CLI::App& app, std::shared_ptr<GlobalOptions> global) {
       ->capture_default_str();
   loss_command->add_option("--neg-margin", loss->neg_margin, "contrastive / pair miner")
       ->capture_default_str();
-  loss_command
-      ->add_option("--temperature", loss->temperature, "ntxent, supcon (default 0.07 and 0.1)")
-      ->each([loss](const std::string&) { loss->temperature_given = true; });
+  loss_command->add_option("--temperature", loss->temperature,
+                           "ntxent, supcon (default 0.07 and 0.1)");
   loss_command->add_flag("--soft-plus", loss->soft_plus, "triplet: soft-plus instead of hinge");
   loss_command->add_flag("--swap", loss->swap, "triplet: distance swap");
   loss_command->add_flag("--mean", loss->mean, "average over all terms, not the non-zero ones");
@@ -318,7 +334,10 @@ void add_metric_commands(CLI::App& app, std::shared_ptr<GlobalOptions> global) {
   loss_command->add_option("--repeat", loss->repeat,
                            "time N forward+backward runs after a warm-up");
   loss_command->add_flag("--json", loss->json, "print JSON");
-  loss_command->callback([loss, global] {
+  loss_command->callback([loss, global, loss_command] {
+    for (const char* flag : {"--soft-plus", "--swap", "--mean", "--margin", "--pos-margin",
+                             "--neg-margin", "--temperature", "--triplets-per-anchor", "--seed"})
+      if (loss_command->count(flag) > 0) loss->given.insert(flag);
     const int code = run_loss(*loss, *global);
     if (code != 0) throw CLI::RuntimeError(code);
   });

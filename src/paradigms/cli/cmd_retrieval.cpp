@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "paradigms/cli/commands.h"
+#include "paradigms/cli/npy_inputs.h"
 #include "paradigms/core/error.h"
 #include "paradigms/core/memory.h"
 #include "paradigms/data/npy_tensor.h"
@@ -31,46 +32,9 @@ struct RetrievalArgs {
   bool json = false;
 };
 
-at::Tensor load(const std::string& flag, const std::string& path) {
-  try {
-    return data::load_npy(path);
-  } catch (const InputError& error) {
-    throw InputError(flag + ": " + error.what());
-  }
-}
-
-at::Tensor load_embeddings(const std::string& flag, const std::string& path) {
-  const at::Tensor embeddings = load(flag, path);
-  const std::string what = flag + " " + in_quotes(path);
-  check_input(embeddings.dim() == 2, what + ": expected a 2-D [N, D] array of embeddings (got " +
-                                         distances::shape_text(embeddings) + ")");
-  check_input(
-      embeddings.scalar_type() == torch::kFloat32 || embeddings.scalar_type() == torch::kFloat64,
-      what + ": expected float32 or float64 embeddings (got " +
-          c10::toString(embeddings.scalar_type()) + ")");
-  check_input(at::isfinite(embeddings).all().item<bool>(),
-              what + ": expected finite embeddings (got NaN or infinity)");
-  return embeddings;
-}
-
-at::Tensor load_labels(const std::string& flag, const std::string& path,
-                       const std::string& embeddings_flag, const std::string& embeddings_path,
-                       std::int64_t rows) {
-  const at::Tensor labels = load(flag, path);
-  const std::string what = flag + " " + in_quotes(path);
-  check_input(labels.dim() == 1, what + ": expected a 1-D [N] array of labels (got " +
-                                     distances::shape_text(labels) + ")");
-  check_input(
-      labels.scalar_type() == torch::kInt64 || labels.scalar_type() == torch::kInt32,
-      what + ": expected int64 or int32 labels (got " + c10::toString(labels.scalar_type()) + ")");
-  check_input(labels.size(0) == rows,
-              fmt::format("{}: expected {} labels, one per row of {} {} (got {})", what, rows,
-                          embeddings_flag, in_quotes(embeddings_path), labels.size(0)));
-  return labels;
-}
-
 int run_retrieval(const RetrievalArgs& args, const GlobalOptions& global) {
   prepare_run(global);
+  require_cpu(global, "retrieval");
   check_input(args.ref_embeddings.empty() == args.ref_labels.empty(),
               "--ref-embeddings and --ref-labels go together (got only " +
                   std::string(args.ref_embeddings.empty() ? "--ref-labels" : "--ref-embeddings") +
@@ -83,25 +47,20 @@ int run_retrieval(const RetrievalArgs& args, const GlobalOptions& global) {
     check_input(k >= 1, "--k: expected every k >= 1 (got " + std::to_string(k) + ")");
   }
   eval::RetrievalOptions options;
-  try {
-    options.distance.kind = distances::parse_distance(args.distance);
-  } catch (const InputError&) {
-    throw InputError("--distance " + in_quotes(args.distance) +
-                     ": unknown distance (expected euclidean, squared_euclidean, cosine or dot)");
-  }
+  options.distance.kind = parse_flag("--distance", args.distance, distances::parse_distance);
   options.distance.normalize = !args.no_normalize;
   options.recall_ks = args.ks;
   options.chunk_size = args.chunk_size;
 
   const at::Tensor queries = load_embeddings("--embeddings", args.embeddings);
   const at::Tensor query_labels =
-      load_labels("--labels", args.labels, "--embeddings", args.embeddings, queries.size(0));
+      load_labels("--labels", args.labels, queries.size(0), "--embeddings");
   const bool with_reference = !args.ref_embeddings.empty();
   at::Tensor references, reference_labels;
   if (with_reference) {
     references = load_embeddings("--ref-embeddings", args.ref_embeddings);
-    reference_labels = load_labels("--ref-labels", args.ref_labels, "--ref-embeddings",
-                                   args.ref_embeddings, references.size(0));
+    reference_labels =
+        load_labels("--ref-labels", args.ref_labels, references.size(0), "--ref-embeddings");
     check_input(references.size(1) == queries.size(1),
                 fmt::format("--ref-embeddings {}: expected width {} like --embeddings (got {})",
                             in_quotes(args.ref_embeddings), queries.size(1), references.size(1)));
@@ -118,6 +77,8 @@ int run_retrieval(const RetrievalArgs& args, const GlobalOptions& global) {
                           : eval::retrieval_metrics(queries, query_labels, options);
   };
   const eval::RetrievalReport report = evaluate();
+  if (report.queries == 0)
+    spdlog::warn("no query has a relevant item (a reference of its class): every metric is null");
   nlohmann::json out = report.to_json();
   if (args.repeat > 0) {
     std::vector<double> times_ms;
@@ -148,7 +109,7 @@ void add_retrieval_command(CLI::App& app, std::shared_ptr<GlobalOptions> global)
       "recall@k) as JSON: leave-one-out, or queries against a reference set");
   command->add_option("--embeddings", args->embeddings, "query embeddings, float .npy [N, D]")
       ->required();
-  command->add_option("--labels", args->labels, "query labels, int64 or int32 .npy [N]")
+  command->add_option("--labels", args->labels, "query labels, integer .npy [N]")
       ->required();
   command->add_option("--ref-embeddings", args->ref_embeddings,
                       "reference embeddings .npy [M, D] (default: leave-one-out on the queries)");

@@ -35,8 +35,12 @@ struct RunArgs {
 
 PreparedRun open_run(const RunArgs& args, const GlobalOptions& global) {
   prepare_run(global);
-  PreparedRun run = prepare_run_from_config(run_dir_config(args.run_dir), global);
-  train::load_checkpoint(run_checkpoint(args.run_dir, args.checkpoint), *run.paradigm);
+  // The flags are checked before the features are built, which can take minutes.
+  const config::RunConfig config = run_dir_config(args.run_dir);
+  const fs::path checkpoint = run_checkpoint(args.run_dir, args.checkpoint);
+  data::parse_split(args.split, "--split");
+  PreparedRun run = prepare_run_from_config(config, global);
+  train::load_checkpoint(checkpoint, *run.paradigm);
   return run;
 }
 

@@ -61,9 +61,37 @@ nlohmann::json final_metrics(Paradigm& paradigm, const train::TrainResult& resul
   return metrics;
 }
 
+/// Removes what a fresh run wrote into its folder (and the folder, when the run created it)
+/// unless keep() was called: for failures before training starts.
+class RemoveOnFailure {
+ public:
+  RemoveOnFailure(fs::path dir, bool armed)
+      : dir_(std::move(dir)), armed_(armed), created_(armed && !fs::exists(dir_)) {}
+  ~RemoveOnFailure() {
+    if (!armed_) return;
+    std::error_code ignored;
+    if (created_) {
+      fs::remove_all(dir_, ignored);
+      return;
+    }
+    for (const char* name : {"config.yaml", "train.log", "untrained.json"})
+      fs::remove(dir_ / name, ignored);
+  }
+  RemoveOnFailure(const RemoveOnFailure&) = delete;
+  RemoveOnFailure& operator=(const RemoveOnFailure&) = delete;
+  void keep() { armed_ = false; }
+
+ private:
+  fs::path dir_;
+  bool armed_ = false, created_ = false;
+};
+
 int run_train(const TrainArgs& args, const GlobalOptions& global) {
   prepare_run(global);
   const bool resuming = !args.resume.empty();
+  check_input(!resuming || (args.config.empty() && args.overrides.empty() && args.seed < 0),
+              "--resume continues a run as it was configured: CONFIG, --set and --seed cannot "
+              "be given with it");
   std::string config_path = args.config;
   if (resuming) {
     const fs::path saved = fs::path(args.resume) / "config.yaml";
@@ -83,6 +111,9 @@ int run_train(const TrainArgs& args, const GlobalOptions& global) {
   check_input(resuming || !fs::exists(run_dir / "config.yaml"),
               "run folder " + in_quotes(run_dir.string()) +
                   " already holds a run: continue it with --resume, or choose another --out");
+  // A fresh run that fails before its first step leaves nothing behind (so --out can be
+  // reused): the files it wrote go, and the folder too if this run created it.
+  RemoveOnFailure cleanup(run_dir, !resuming);
   fs::create_directories(run_dir);
   const std::string config_yaml = config::to_yaml(config.source);
   if (!resuming) write_text_atomically(run_dir / "config.yaml", config_yaml);
@@ -112,9 +143,13 @@ int run_train(const TrainArgs& args, const GlobalOptions& global) {
   // learning, retrieval of held-out classes by the randomly initialised encoder).
   const fs::path untrained_path = run_dir / "untrained.json";
   if (!resuming) {
+    // A misspelt monitor on the validation split is caught here, not after an epoch.
+    const nlohmann::json valid = run.paradigm->evaluate(data::Split::Valid);
+    train::check_monitor(config.trainer.monitor, nlohmann::json{{"valid", valid}});
     const nlohmann::json untrained = run.paradigm->evaluate(data::Split::Test);
     write_text_atomically(untrained_path, untrained.dump(2) + "\n");
   }
+  cleanup.keep();
   train::TrainResult result;
   try {
     result = trainer.fit();

@@ -53,8 +53,13 @@ auto parse_flag(const std::string& flag, const std::string& value, const Parse& 
   }
 }
 
-/// Called once the command line is parsed and before a command runs.
+/// Called once the command line is parsed and before a command runs: checks --threads and
+/// --device (ConfigError for an unknown device or CUDA without one) and sets the threads.
 void prepare_run(const GlobalOptions& options);
+
+/// For the commands that compute on the CPU only (loss, mine, retrieval): InputError naming
+/// `command` when --device is not cpu.
+void require_cpu(const GlobalOptions& options, const std::string& command);
 
 void add_features_command(CLI::App& app, std::shared_ptr<GlobalOptions> global);
 void add_data_command(CLI::App& app, std::shared_ptr<GlobalOptions> global);

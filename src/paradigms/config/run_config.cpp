@@ -193,6 +193,9 @@ RunConfig read_run_config(const YAML::Node& root) {
     read_miner(top.section("miner"), m.miner);
     read_sampler(top.section("sampler"), m);
     read_supervision(top.section("supervision"), m);
+    if (m.loss.kind == losses::MetricLossKind::Triplet && m.miner.kind == miners::MinerKind::Pair)
+      throw ConfigError("config key 'miner.kind': the pair miner cannot feed the triplet loss "
+                        "(use a triplet miner or none)");
   } else {
     read_loss(top.section("loss"), config);
   }

@@ -61,7 +61,8 @@ at::Tensor gradient_coefficients(const at::Tensor& weights, const at::Tensor& d,
                                  DistanceKind kind) {
   switch (kind) {
     case DistanceKind::Euclidean:
-      return at::where(d > 0, weights / d.clamp_min(1e-30), at::zeros({}, weights.options()));
+      // W / D where D > 0; the quotient's inf or nan at D = 0 is not selected.
+      return at::where(d > 0, weights / d, at::zeros({}, weights.options()));
     case DistanceKind::SquaredEuclidean: return weights * 2;
     default: return weights;
   }

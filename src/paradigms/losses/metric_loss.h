@@ -27,10 +27,11 @@
 // miner. The pair losses run over sets of pairs: a pair given (or mined) twice counts once.
 // With explicit pairs, SupCon's denominator runs over the anchor's given pairs.
 //
-// Cost: the hinge triplet loss with a threshold miner (or none) never lists its triplets
-// (O(N·M) memory, O(N·M log M) time, see triplet_loss.h); batch miners and the pair losses
-// are O(N·M). TODO(#4): soft-plus and swap list the mined triplets, O(triplets) memory.
-// Swap with a reference set measures d(p, n) between references.
+// Cost: the triplet loss with a threshold miner (or none) never lists its triplets: the
+// hinge in O(N·M) memory and O(N·M log M) time, soft-plus and swap in O(N·M) memory (plus
+// O(M²) per thread with swap) and O(Σ_a P_a · N_a) time (see triplet_loss.h); batch miners
+// and the pair losses are O(N·M). Swap with a reference set measures d(p, n) between
+// references.
 //
 // Counts: `tuples` is the number of triplets, or of positive plus negative pairs; `nonzero`
 // the non-zero terms (ntxent: the positive pairs; supcon: the anchors with a positive).

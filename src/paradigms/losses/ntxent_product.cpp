@@ -141,8 +141,9 @@ struct ProductNtXent : public torch::autograd::Function<ProductNtXent> {
     return at::full({}, total / pairs, u.options());
   }
 
-  /// d/d l_ap = −σ(LSE − l_ap) and d/d l_an = weight_a · e^{l_an − LSE}; with l = scale · u vᵀ
-  /// that gives ∂u = scale · G v and ∂v = scale · Gᵀ u, block by block from recomputed logits.
+  /// d/d l_ap = −σ(LSE − l_ap) and d/d l_an = weight_a · e^{l_an − LSE}; with
+  /// l = scale · u vᵀ that gives ∂u = scale · G v and ∂v = scale · Gᵀ u, block by block
+  /// from recomputed logits.
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
     const auto saved = ctx->get_saved_variables();

@@ -39,6 +39,19 @@ std::string TrainerOptions::describe() const {
       mode == MonitorMode::Max ? "max" : "min", patience, seed);
 }
 
+void check_monitor(const std::string& monitor, const nlohmann::json& record) {
+  const auto dot = monitor.find('.');
+  const std::string split = monitor.substr(0, dot);
+  if (dot == std::string::npos || !record.contains(split) || !record[split].is_object() ||
+      record[split].contains(monitor.substr(dot + 1)))
+    return;
+  std::string names;
+  for (const auto& item : record[split].items())
+    if (item.value().is_number()) names += (names.empty() ? "" : ", ") + item.key();
+  throw ConfigError("train.monitor " + in_quotes(monitor) + ": " + split +
+                    " has no such metric (it has " + names + ")");
+}
+
 std::optional<double> find_metric(const nlohmann::json& record, const std::string& name) {
   const auto dot = name.find('.');
   if (dot == std::string::npos) return std::nullopt;
@@ -180,18 +193,13 @@ TrainResult Trainer::fit() {
     std::string monitored = options_.monitor;
     MonitorMode mode = options_.mode;
     auto value = find_metric(record, monitored);
-    const auto dot = monitored.find('.');
-    const std::string monitor_split = monitored.substr(0, dot);
-    if (!value && record.contains(monitor_split) &&
-        !record[monitor_split].contains(monitored.substr(dot + 1))) {
-      // The split is there but the metric is not: a misspelt monitor. The epoch is kept.
-      std::string names;
-      for (const auto& item : record[monitor_split].items())
-        if (item.value().is_number()) names += (names.empty() ? "" : ", ") + item.key();
+    try {
+      check_monitor(monitored, record);
+    } catch (const ConfigError&) {
+      // A monitor on the training split's own statistics is only known now. The epoch is kept.
       std::ofstream(run_dir_ / "metrics.jsonl", std::ios::app) << record.dump() << "\n";
       save_checkpoint(last_checkpoint(), paradigm_, state_, config_yaml_);
-      throw ConfigError("train.monitor " + in_quotes(monitored) + ": " + monitor_split +
-                        " has no such metric (it has " + names + ")");
+      throw;
     }
     if (!value) {
       // No such split (e.g. no validation data), or no value this epoch: watch the training

@@ -95,6 +95,10 @@ class Trainer {
 };
 
 /// Looks up a dotted metric name ("valid.accuracy") in an epoch record.
+/// ConfigError when `record` holds the split `monitor` names ("valid.map_at_r": valid) but
+/// not its metric: a misspelt monitor, with the split's metrics listed. A missing split is
+/// no error (the trainer then watches train.loss).
+void check_monitor(const std::string& monitor, const nlohmann::json& record);
 std::optional<double> find_metric(const nlohmann::json& record, const std::string& name);
 
 }  // namespace paradigms::train
