@@ -107,6 +107,14 @@ TEST(TrainCommand, TrainsEvaluatesPredictsAndExports) {
   EXPECT_TRUE(state.contains("encoder.blocks.1.1.running_var"));
   EXPECT_TRUE(state.contains("head.0.bias"));
   EXPECT_EQ(state.at("head.0.weight").toTensor().sizes(), (std::vector<std::int64_t>{16, 16}));
+  // model.json: the head's 16 outputs are the General MIDI families, in the spec's order.
+  const nlohmann::json info = read_json(dir.path() / "model.json");
+  EXPECT_EQ(info["paradigm"], "supervised");
+  ASSERT_EQ(info["classes"].size(), 16u);
+  EXPECT_EQ(info["classes"][0], "Piano");
+  EXPECT_EQ(info["classes"][4], "Bass");
+  EXPECT_EQ(info["classes"][15], "Sound Effects");
+  EXPECT_NE(info["frontend"].get<std::string>().find("n_mels=32"), std::string::npos) << info;
 }
 
 TEST(TrainCommand, SigkillThenResumeEndsWithTheUninterruptedMetrics) {

@@ -143,6 +143,10 @@ int run_embed(const RunArgs& args, const GlobalOptions& global) {
 
 int run_export(const RunArgs& args, const GlobalOptions& global) {
   prepare_run(global);
+  check_input(fs::path(args.out).extension() != ".json",
+              "--out " + in_quotes(args.out) +
+                  ": expected a weights file such as model.pt (its .json description is "
+                  "written beside it)");
   const fs::path checkpoint = run_checkpoint(args.run_dir, args.checkpoint);
   PreparedRun run = prepare_run_from_config(run_dir_config(args.run_dir), global);
   train::load_checkpoint(checkpoint, *run.paradigm);
@@ -158,7 +162,14 @@ int run_export(const RunArgs& args, const GlobalOptions& global) {
   }
   const std::vector<char> bytes = torch::pickle_save(c10::IValue(state));
   write_text_atomically(args.out, std::string(bytes.begin(), bytes.end()));
-  spdlog::info("wrote {} tensors to {}", state.size(), args.out);
+  // Beside the weights: what their outputs mean and the features they take.
+  nlohmann::json info = run.paradigm->export_info();
+  info["frontend"] = run.config.frontend.describe();
+  info["crop_frames"] = run.examples->crop_frames();
+  const fs::path info_path = fs::path(args.out).replace_extension(".json");
+  write_text_atomically(info_path, info.dump(2) + "\n");
+  spdlog::info("wrote {} tensors to {} and their description to {}", state.size(), args.out,
+               info_path.string());
   return 0;
 }
 

@@ -241,6 +241,13 @@ at::Tensor MetricLearningParadigm::embed_features(const at::Tensor& features) {
   return embeddings;
 }
 
+nlohmann::json MetricLearningParadigm::export_info() const {
+  nlohmann::json info = Paradigm::export_info();
+  info["embedding_dim"] = options_.embedding_dim;
+  info["normalize"] = options_.normalize_embeddings;
+  return info;
+}
+
 at::Tensor MetricLearningParadigm::embed(const std::vector<std::size_t>& indices) {
   torch::NoGradGuard no_grad;
   model_->eval();

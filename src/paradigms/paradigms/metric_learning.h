@@ -75,6 +75,9 @@ class MetricLearningParadigm : public Paradigm {
                         std::mt19937_64& rng) override;
   nlohmann::json evaluate(data::Split split) override;
   at::Tensor embed(const std::vector<std::size_t>& indices) override;
+  /// The embedding's size and whether the model's rows are L2-normalised after the head
+  /// (the exported weights end at the head).
+  nlohmann::json export_info() const override;
 
   models::Classifier& model() { return model_; }
   /// Triplets (dataset item indices) the tuple steps currently draw from.

@@ -80,6 +80,9 @@ class Paradigm {
   virtual at::Tensor embed(const std::vector<std::size_t>& indices);
   /// The module written by `paradigms export` (the first of modules() by default).
   virtual std::shared_ptr<torch::nn::Module> export_module();
+  /// What a user of the exported weights needs beside them to read the outputs, as JSON
+  /// (written next to the weights): {"paradigm": name()} by default.
+  virtual nlohmann::json export_info() const { return {{"paradigm", name()}}; }
 
   /// Generative paradigms draw `count` samples; others throw.
   virtual bool generative() const { return false; }

@@ -129,6 +129,18 @@ at::Tensor SupervisedParadigm::embed(const std::vector<std::size_t>& indices) {
                        });
 }
 
+nlohmann::json SupervisedParadigm::export_info() const {
+  nlohmann::json info = Paradigm::export_info();
+  info["task"] = data::to_string(examples_->target_kind());
+  if (examples_->target_kind() == data::TargetKind::Regression) {
+    info["target_mean"] = target_mean_;
+    info["target_scale"] = target_scale_;
+  } else {
+    info["classes"] = examples_->class_names();
+  }
+  return info;
+}
+
 at::Tensor SupervisedParadigm::predict_values(const std::vector<std::size_t>& indices) {
   return to_target_units(predict(indices));
 }

@@ -38,6 +38,9 @@ class SupervisedParadigm : public Paradigm {
   nlohmann::json evaluate(data::Split split) override;
   void write_reports(data::Split split, const std::filesystem::path& dir) override;
   at::Tensor embed(const std::vector<std::size_t>& indices) override;
+  /// The task, the class names in output order, and for regression the standardisation:
+  /// value = output · target_scale + target_mean.
+  nlohmann::json export_info() const override;
 
   models::Classifier& model() { return model_; }
   const train::Examples& examples() const { return *examples_; }
