@@ -128,8 +128,8 @@ int run_mine(const MineArgs& args, const GlobalOptions& global) {
   if (!args.items.empty()) {
     check_input(!batch.has_references(),
                 "--items maps the rows of one set: it cannot be used with --ref-embeddings");
-    item_of =
-        load_labels("--items", args.items, batch.embeddings.size(0), "--embeddings", "item indices");
+    item_of = load_labels("--items", args.items, batch.embeddings.size(0), "--embeddings",
+                          "item indices");
   }
   std::mt19937_64 rng(args.seed);
   const miners::Triplets triplets =
