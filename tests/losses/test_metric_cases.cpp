@@ -13,6 +13,7 @@
 #include "paradigms/data/npy_tensor.h"
 #include "paradigms/losses/metric_loss.h"
 #include "paradigms/miners/miner.h"
+#include "miners/miner_options.h"
 #include "test_util.h"
 
 namespace paradigms::losses {
@@ -49,12 +50,7 @@ Case load_case(const std::string& name) {
   return c;
 }
 
-MinerOptions miner_of(MinerKind kind) {
-  MinerOptions miner;
-  miner.kind = kind;
-  miner.margin = 0.2;
-  return miner;
-}
+using paradigms::testing::miner_of;
 
 distances::DistanceOptions euclidean() { return {}; }
 

@@ -11,6 +11,7 @@
 
 #include "paradigms/core/error.h"
 #include "paradigms/losses/metric_loss.h"
+#include "miners/miner_options.h"
 #include "test_util.h"
 
 namespace paradigms::losses {
@@ -30,12 +31,7 @@ LabeledEmbeddings random_batch(std::int64_t n, std::int64_t dim, std::int64_t cl
   return batch;
 }
 
-MinerOptions miner_of(MinerKind kind, double margin = 0.2) {
-  MinerOptions miner;
-  miner.kind = kind;
-  miner.margin = margin;
-  return miner;
-}
+using paradigms::testing::miner_of;
 
 MetricLossOptions options_of(MetricLossKind kind) {
   MetricLossOptions options;

@@ -13,6 +13,7 @@
 
 #include "paradigms/core/error.h"
 #include "paradigms/miners/miner.h"
+#include "miners/miner_options.h"
 #include "test_util.h"
 
 namespace paradigms::miners {
@@ -81,12 +82,7 @@ LabeledEmbeddings tied_batch() {
   return batch;
 }
 
-MinerOptions miner_of(MinerKind kind, double margin = 0.2) {
-  MinerOptions miner;
-  miner.kind = kind;
-  miner.margin = margin;
-  return miner;
-}
+using paradigms::testing::miner_of;
 
 TEST(Miners, ThresholdMinersEqualTheBruteForceLoop) {
   std::vector<std::pair<LabeledEmbeddings, DistanceOptions>> inputs;

@@ -5,8 +5,6 @@
 #include <torch/torch.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -19,6 +17,7 @@
 
 #include "paradigms/cli/commands.h"
 #include "paradigms/cli/npy_inputs.h"
+#include "paradigms/cli/timing.h"
 #include "paradigms/core/error.h"
 #include "paradigms/core/memory.h"
 #include "paradigms/data/npy_tensor.h"
@@ -114,13 +113,10 @@ int run_mine(const MineArgs& args, const GlobalOptions& global) {
                                                         triplet_miners);
   check_margin("--margin", args.margin);
   miner.margin = args.margin;
-  check_input(args.per_anchor >= 1, "--triplets-per-anchor: expected a count >= 1 (got " +
-                                        std::to_string(args.per_anchor) + ")");
+  check_count("--triplets-per-anchor", args.per_anchor, 1);
   miner.triplets_per_anchor = args.per_anchor;
   miner.validate();
-  check_input(args.max_per_anchor >= 0,
-              "--max-per-anchor: expected a count >= 0, 0 for all (got " +
-                  std::to_string(args.max_per_anchor) + ")");
+  check_count("--max-per-anchor", args.max_per_anchor, 0, ", 0 for all");
   const miners::LabeledEmbeddings batch = load_batch(args.input);
   // Rows to dataset item indices (`paradigms embed` writes them as E.items.npy), so the CSV
   // is a triplets file for training.
@@ -232,12 +228,10 @@ int run_loss(const LossArgs& args, const GlobalOptions& global) {
   miner.margin = args.margin;
   miner.pos_margin = args.pos_margin;
   miner.neg_margin = args.neg_margin;
-  check_input(args.per_anchor >= 1, "--triplets-per-anchor: expected a count >= 1 (got " +
-                                        std::to_string(args.per_anchor) + ")");
+  check_count("--triplets-per-anchor", args.per_anchor, 1);
   miner.triplets_per_anchor = args.per_anchor;
   miner.validate();
-  check_input(args.repeat >= 0,
-              "--repeat: expected a count >= 0 (got " + std::to_string(args.repeat) + ")");
+  check_count("--repeat", args.repeat, 0);
   miners::LabeledEmbeddings batch = load_batch(args.input);
   spdlog::info("loss: {}; miner: {}", options.describe(), miner.describe());
   std::mt19937_64 rng(args.seed);
@@ -249,23 +243,13 @@ int run_loss(const LossArgs& args, const GlobalOptions& global) {
     return std::make_pair(result, b.embeddings.grad());
   };
   const auto [result, grad] = step();
-  std::vector<double> times_ms;
-  for (int i = 0; i < args.repeat; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    step();
-    times_ms.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-            .count());
-  }
-  if (!args.grad_out.empty()) data::save_npy(args.grad_out, grad);
   const double value = result.loss.item<double>();
   nlohmann::json out = {{"loss", value}, {"tuples", result.tuples}, {"nonzero", result.nonzero}};
-  if (!times_ms.empty()) {
-    std::sort(times_ms.begin(), times_ms.end());
-    const std::size_t n = times_ms.size();
-    out["median_ms"] = n % 2 ? times_ms[n / 2] : 0.5 * (times_ms[n / 2 - 1] + times_ms[n / 2]);
+  if (args.repeat > 0) {
+    out["median_ms"] = median_ms(args.repeat, step);
     out["peak_rss_mb"] = peak_rss_mb();
   }
+  if (!args.grad_out.empty()) data::save_npy(args.grad_out, grad);
   if (args.json) {
     std::cout << out.dump() << "\n";
     return 0;
@@ -274,7 +258,7 @@ int run_loss(const LossArgs& args, const GlobalOptions& global) {
   std::snprintf(line, sizeof line, "loss %.8g tuples %lld nonzero %lld", value,
                 static_cast<long long>(result.tuples), static_cast<long long>(result.nonzero));
   std::cout << line;
-  if (!times_ms.empty()) {
+  if (args.repeat > 0) {
     std::snprintf(line, sizeof line, " median_ms %.3f peak_rss_mb %.1f",
                   out["median_ms"].get<double>(), out["peak_rss_mb"].get<double>());
     std::cout << line;
@@ -335,9 +319,9 @@ void add_metric_commands(CLI::App& app, std::shared_ptr<GlobalOptions> global) {
                            "time N forward+backward runs after a warm-up");
   loss_command->add_flag("--json", loss->json, "print JSON");
   loss_command->callback([loss, global, loss_command] {
-    for (const char* flag : {"--soft-plus", "--swap", "--mean", "--margin", "--pos-margin",
-                             "--neg-margin", "--temperature", "--triplets-per-anchor", "--seed"})
-      if (loss_command->count(flag) > 0) loss->given.insert(flag);
+    for (const CLI::Option* option : loss_command->get_options())
+      if (option->count() > 0)
+        for (const std::string& name : option->get_lnames()) loss->given.insert("--" + name);
     const int code = run_loss(*loss, *global);
     if (code != 0) throw CLI::RuntimeError(code);
   });

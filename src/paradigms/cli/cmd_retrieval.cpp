@@ -6,13 +6,12 @@
 #include <torch/torch.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "paradigms/cli/commands.h"
 #include "paradigms/cli/npy_inputs.h"
+#include "paradigms/cli/timing.h"
 #include "paradigms/core/error.h"
 #include "paradigms/core/memory.h"
 #include "paradigms/data/npy_tensor.h"
@@ -39,8 +38,7 @@ int run_retrieval(const RetrievalArgs& args, const GlobalOptions& global) {
               "--ref-embeddings and --ref-labels go together (got only " +
                   std::string(args.ref_embeddings.empty() ? "--ref-labels" : "--ref-embeddings") +
                   ")");
-  check_input(args.repeat >= 0,
-              "--repeat: expected a count >= 0 (got " + std::to_string(args.repeat) + ")");
+  check_count("--repeat", args.repeat, 0);
   check_input(args.chunk_size >= 1,
               "--chunk-size: expected at least 1 (got " + std::to_string(args.chunk_size) + ")");
   for (const std::int64_t k : args.ks) {
@@ -81,18 +79,7 @@ int run_retrieval(const RetrievalArgs& args, const GlobalOptions& global) {
     spdlog::warn("no query has a relevant item (a reference of its class): every metric is null");
   nlohmann::json out = report.to_json();
   if (args.repeat > 0) {
-    std::vector<double> times_ms;
-    for (int run = 0; run < args.repeat; ++run) {
-      const auto start = std::chrono::steady_clock::now();
-      evaluate();
-      times_ms.push_back(
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-              .count());
-    }
-    std::sort(times_ms.begin(), times_ms.end());
-    const std::size_t middle = times_ms.size() / 2;
-    out["median_ms"] = times_ms.size() % 2 == 1 ? times_ms[middle]
-                                                : 0.5 * (times_ms[middle - 1] + times_ms[middle]);
+    out["median_ms"] = median_ms(args.repeat, evaluate);
     out["peak_rss_mb"] = peak_rss_mb();
   }
   std::cout << out.dump(args.json ? -1 : 2) << "\n";

@@ -37,6 +37,14 @@ class FrontendFlags {
   std::string kind_, mel_scale_, mel_norm_, compression_;
 };
 
+/// InputError unless `value` >= `minimum`: "--repeat: expected a count >= 0 (got -1)", with
+/// `note` (", 0 for all") after the bound.
+inline void check_count(const std::string& flag, long long value, long long minimum,
+                        const std::string& note = "") {
+  check_input(value >= minimum, flag + ": expected a count >= " + std::to_string(minimum) +
+                                    note + " (got " + std::to_string(value) + ")");
+}
+
 /// The library's message without its leading subject ("miner: unknown name ..." gives
 /// "unknown name ..."), for re-saying it about the flag the value came from.
 std::string without_subject(const std::string& message);
